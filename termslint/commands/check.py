@@ -1,0 +1,100 @@
+"""`termslint check` and `termslint baseline`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from termslint import __version__
+from termslint.api import CheckOptions, CheckResult, check as run_check, fails
+from termslint.config import load_config
+from termslint.errors import TermslintError
+from termslint.files import write_atomic
+
+EXIT_CLEAN, EXIT_FINDINGS = 0, 1
+
+EXTENSION_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
+                     ".markdown": "markdown", ".txt": "text", ".log": "github"}
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+
+
+def _options(args: argparse.Namespace) -> CheckOptions:
+    return CheckOptions(
+        paths=list(args.paths),
+        base=getattr(args, "base", None),
+        staged=getattr(args, "staged", False),
+        jobs=getattr(args, "jobs", None),
+        baseline=getattr(args, "baseline", None),
+        engine=args.engine,
+        opa_url=args.opa_url,
+        cwd=Path.cwd(),
+    )
+
+
+def output_target(spec: str) -> tuple[str, str]:
+    """'sarif:out.json' or 'report.sarif' -> (format, file)."""
+    prefix, sep, rest = spec.partition(":")
+    if sep and prefix in FORMATS:
+        return prefix, rest
+    fmt = EXTENSION_FORMATS.get(Path(spec).suffix.lower())
+    if fmt is None:
+        raise TermslintError(f"--output {spec}: cannot tell the report format from the file name",
+                             "prefix it, e.g. --output sarif:" + spec)
+    return fmt, spec
+
+
+def change_account(result: CheckResult) -> str | None:
+    """The plain-language account of what changed, for summaries and PR comments."""
+    if not result.changes:
+        return None
+    from termslint.explain import explain_changes
+
+    parts = [explain_changes(ch, result.base_documents.get(path), result.documents[path])
+             for path, ch in sorted(result.changes.items())]
+    return "\n\n".join(p for p in parts if p.strip()) or None
+
+
+def render_report(fmt: str, result: CheckResult, color: bool = False) -> str:
+    from termslint.report import render
+
+    return render(
+        fmt, result.findings, result.rules, result.summary,
+        sources={p: d.lines for p, d in result.documents.items()},
+        color=color, change_account=change_account(result) if fmt in ("github", "markdown") else None,
+        tool_version=__version__,
+    )
+
+
+def _use_color(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+def check(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    fail_on = args.fail_on or cfg.fail_on
+    targets = [output_target(spec) for spec in args.output]  # validate before the work
+    result = run_check(_options(args), cfg)
+    sys.stdout.write(render_report(args.format, result, color=args.format == "text" and _use_color(sys.stdout)))
+    for fmt, file in targets:
+        write_atomic(file, render_report(fmt, result))
+    summary_file = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
+    if summary_file:
+        from termslint.report.github import render_job_summary
+
+        text = render_job_summary(result.findings, result.rules, result.summary, change_account(result))
+        with open(summary_file, "a", encoding="utf-8") as out:  # Actions expects appends
+            out.write(text)
+    return EXIT_FINDINGS if fails(result.findings, fail_on, args.fail_existing) else EXIT_CLEAN
+
+
+def baseline(args: argparse.Namespace) -> int:
+    from termslint.suppress import baseline_text
+
+    cfg = load_config(args.config)
+    result = run_check(_options(args), cfg)
+    write_atomic(args.output, baseline_text(result.findings))
+    accepted = sum(1 for f in result.findings if not f.waived)
+    sys.stdout.write(f"Wrote {accepted} finding(s) to {args.output}\n")
+    return EXIT_CLEAN
