@@ -196,3 +196,21 @@ def severity_counts(summary: Summary) -> str:
         # "info" is uncountable: "2 info" reads better than "2 infos".
         parts.append(plural(summary.infos, "info", "info"))
     return ", ".join(parts)
+
+
+def summary_line(summary: Summary, files_with_problems: int) -> str:
+    """"Found 3 problems (1 error, 2 warnings) in 2 files; 1 waived." """
+    waived = f"{summary.waived} waived" if summary.waived else ""
+    if not summary.problems:
+        return f"All checks passed; {waived}." if waived else "All checks passed."
+    line = (
+        f"Found {plural(summary.problems, 'problem')} ({severity_counts(summary)})"
+        f" in {plural(files_with_problems, 'file')}"
+    )
+    # Without findings that predate the base every finding is new, and
+    # saying so would be noise.
+    if summary.existing:
+        line += f"; {summary.new} new, {summary.existing} existing"
+    if waived:
+        line += f"; {waived}"
+    return line + "."

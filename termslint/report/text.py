@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from termslint import __version__
 from termslint.model import Evidence, Finding, RuleDoc
-from termslint.report import Summary, ordered, plural, severity_counts, severity_of
+from termslint.report import Summary, ordered, severity_of, summary_line
 
 # A code frame shows at most this many source lines, so that a long clause
 # does not push the next finding off the screen.
@@ -73,37 +73,19 @@ def render(
     return "\n\n".join(blocks) + "\n"
 
 
-def summary_line(summary: Summary, files_with_problems: int) -> str:
-    """"Found 3 problems (1 error, 2 warnings) in 2 files; 1 waived." """
-    waived = f"{summary.waived} waived" if summary.waived else ""
-    if not summary.problems:
-        return f"All checks passed; {waived}." if waived else "All checks passed."
-    line = (
-        f"Found {plural(summary.problems, 'problem')} ({severity_counts(summary)})"
-        f" in {plural(files_with_problems, 'file')}"
-    )
-    # New and existing are told apart only when both are possible, that is
-    # when the run compared against a base and some findings predate it.
-    if summary.existing:
-        line += f"; {summary.new} new, {summary.existing} existing"
-    if waived:
-        line += f"; {waived}"
-    return line + "."
-
-
 def _render_finding(
     finding: Finding, rule: RuleDoc | None, lines: Sequence[str] | None, style: _Style
 ) -> str:
     severity = severity_of(finding)
     line = max(finding.span.start_line, 1)
     out = [
-        f"{style.bold(f'{finding.path}:{line}:{_header_column(finding)}:')} "
-        f"{style.severity(severity, finding.code)} "
-        f"{style.severity(severity, f'[{severity}]')} {_clean(_one_line(finding.message))}"
+        f"{style.bold(f'{_clean(finding.path)}:{line}:{_header_column(finding)}:')} "
+        f"{style.severity(severity, f'{finding.code} [{severity}]')} "
+        f"{_clean(_one_line(finding.message))}"
     ]
     frame, shown = _code_frame(finding, lines, severity, style)
     out.extend(frame)
-    gutter = " " * _gutter_width(frame_lines=shown)
+    gutter = " " * _gutter_width(shown)
     notes: list[tuple[str, str]] = []
     for ev in finding.evidence:
         if id(ev) not in shown.underlined:
@@ -142,8 +124,8 @@ class _Shown:
     underlined: set[int]
 
 
-def _gutter_width(frame_lines: _Shown) -> int:
-    return len(str(max(frame_lines.numbers))) if frame_lines.numbers else 1
+def _gutter_width(shown: _Shown) -> int:
+    return len(str(max(shown.numbers))) if shown.numbers else 1
 
 
 def _frame_window(finding: Finding, line_count: int) -> tuple[int, int]:
@@ -165,7 +147,8 @@ def _code_frame(
     finding: Finding, lines: Sequence[str] | None, severity: str, style: _Style
 ) -> tuple[list[str], _Shown]:
     shown = _Shown(numbers=[], underlined=set())
-    if not lines:
+    if not lines or finding.span.start_line > len(lines):
+        # No source, or a source that no longer matches the finding.
         return [], shown
     start, end = _frame_window(finding, len(lines))
     shown.numbers = list(range(start, end + 1))
@@ -180,7 +163,8 @@ def _code_frame(
         out.append(f"{num} {text}" if text else num)
         carets = _carets(text, number, finding.evidence, shown.underlined)
         if carets:
-            out.append(f"{bar} {style.severity(severity, carets)}")
+            indent = len(carets) - len(carets.lstrip())
+            out.append(f"{bar} {carets[:indent]}{style.severity(severity, carets[indent:])}")
     if end < min(finding.span.end_line, len(lines)):
         out.append(style.gutter("..."))
     out.append(bar)

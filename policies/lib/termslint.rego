@@ -1,0 +1,393 @@
+# METADATA
+# title: termslint shared predicates
+# description: |
+#   Indexes and predicates the built-in rules share: which facts put customer
+#   data to use for the company, what counts as AI training, where the document
+#   gives users a choice, and how to name data and clauses in messages. User
+#   rules may import it as data.termslint.lib.
+package termslint.lib
+
+import rego.v1
+
+# --- vocabularies -----------------------------------------------------------
+
+# Data whose use for AI training needs the user's choice.
+ai_data := {"customer_content", "personal_data", "service_generated_data"}
+
+# Conditions that give the user a say over a use.
+choice_conditions := {"opt_in_consent", "opt_out_available"}
+
+# Conditions whose loss widens what the company may do.
+limit_conditions := {"opt_in_consent", "opt_out_available", "aggregated_or_deidentified"}
+
+use_modalities := {"grant", "permission"}
+
+company_sides := {"company", "third_party"}
+
+# Purposes that widen nothing when a clause gains them.
+benign_purposes := {"providing_service", "security"}
+
+scope_words := ["perpetual", "irrevocable", "worldwide", "royalty_free", "sublicensable", "transferable", "exclusive"]
+
+# Front-matter keys that tell readers the terms changed.
+date_keys := ["effective_date", "last_updated", "version", "effective_date_iso"]
+
+data_labels := {
+	"customer_content": "customer content",
+	"personal_data": "personal data",
+	"service_generated_data": "service-generated data",
+	"public_data": "public data",
+}
+
+purpose_labels := {
+	"ai_training": "AI training",
+	"any_purpose": "any purpose",
+	"product_improvement": "product improvement",
+	"providing_service": "providing the service",
+}
+
+condition_labels := {
+	"opt_in_consent": "opt-in consent requirement",
+	"opt_out_available": "opt-out",
+	"aggregated_or_deidentified": "limit to aggregated or de-identified data",
+	"deemed_consent": "deemed consent",
+	"as_permitted_by_law": "legal limits",
+}
+
+# --- indexes (built once per document) ---------------------------------------
+
+clauses_by_id := {c.id: c | some c in input.clauses}
+
+used_terms := {t | some c in input.clauses; some t in c.uses}
+
+# [term, clause position, clause id] for every definition, sorted, so that
+# repeats are neighbours and can be found without a nested scan.
+definition_rows := sort([[t, i, c.id] |
+	some i, c in input.clauses
+	some t in c.defines
+])
+
+# [parent, number, clause position] for every numbered clause, sorted likewise.
+number_rows := sort([[parent_key(c), c.number, i] |
+	some i, c in input.clauses
+	is_string(c.number)
+])
+
+parent_key(c) := c.parent if is_string(c.parent)
+
+parent_key(c) := "" if not is_string(c.parent)
+
+# A document whose clauses carry numbers, so "Section 12" is expected to resolve.
+numbered_document if {
+	some c in input.clauses
+	is_string(c.number)
+	c.id != "preamble"
+}
+
+# --- words for messages ------------------------------------------------------
+
+label(cat) := data_labels[cat]
+
+label(cat) := replace(cat, "_", " ") if not data_labels[cat]
+
+purpose_label(p) := purpose_labels[p]
+
+purpose_label(p) := replace(p, "_", " ") if not purpose_labels[p]
+
+condition_label(k) := condition_labels[k]
+
+condition_label(k) := replace(k, "_", " ") if not condition_labels[k]
+
+# ["a", "b", "c"] -> "a, b and c"
+join_words(words) := words[0] if count(words) == 1
+
+join_words(words) := concat(" and ", [concat(", ", array.slice(words, 0, count(words) - 1)), words[count(words) - 1]]) if {
+	count(words) > 1
+}
+
+labels(cats) := join_words(sort([label(c) | some c in cats]))
+
+# "clause 10.4", the heading when the clause has no number, or "the preamble".
+clause_name(c) := concat(" ", ["clause", c.number]) if is_string(c.number)
+
+clause_name(c) := concat("", ["the clause \"", c.title, "\""]) if {
+	not is_string(c.number)
+	is_string(c.title)
+}
+
+clause_name(c) := "the preamble" if {
+	not is_string(c.number)
+	not is_string(c.title)
+	c.id == "preamble"
+}
+
+clause_name(c) := concat(" ", ["clause", c.id]) if {
+	not is_string(c.number)
+	not is_string(c.title)
+	c.id != "preamble"
+}
+
+capitalise(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1)])
+
+value_text(v) := v if is_string(v)
+
+value_text(v) := json.marshal(v) if not is_string(v)
+
+# --- facts -------------------------------------------------------------------
+
+benefits_company(f) if f.actor in company_sides
+
+benefits_company(f) if {
+	some b in f.beneficiaries
+	b in company_sides
+}
+
+# "You grant us a licence": a grant by the user runs to the company unless
+# the text names someone else.
+benefits_company(f) if {
+	f.modality == "grant"
+	f.actor == "user"
+	count(f.beneficiaries) == 0
+}
+
+# A fact that lets the company (or a third party) use data.
+uses_data(f) if {
+	f.modality in use_modalities
+	benefits_company(f)
+}
+
+ai_words := `(?i)\b(artificial intelligence|machine[- ]learning|ai|llms?|neural networks?|(train|training|tune|tuning|fine-tune|fine-tuning) (of )?(our |the |ai |its )?models?)\b`
+
+mentions_ai(c, f) if {
+	is_string(f.text)
+	regex.match(ai_words, f.text)
+}
+
+mentions_ai(c, f) if "ai_training" in c.tags
+
+mentions_ai(c, f) if {
+	some e in f.evidence
+	is_string(e.concept)
+	startswith(e.concept, "purpose:ai")
+}
+
+# The fact's purposes reach AI training: named, or "any purpose" next to an AI mention.
+ai_purpose(c, f) if "ai_training" in f.purposes
+
+ai_purpose(c, f) if {
+	"any_purpose" in f.purposes
+	mentions_ai(c, f)
+}
+
+ai_data_of(f) := {d | some d in f.data; d in ai_data}
+
+# The company (or a third party) may use customer data to train AI.
+ai_use(c, f) if {
+	uses_data(f)
+	ai_purpose(c, f)
+	count(ai_data_of(f)) > 0
+}
+
+has_choice(f) if {
+	some k in f.conditions
+	k in choice_conditions
+}
+
+# A choice whose purposes reach AI training (or name no purpose at all).
+choice_covers_ai(f) if "ai_training" in f.purposes
+
+choice_covers_ai(f) if "any_purpose" in f.purposes
+
+choice_covers_ai(f) if count(f.purposes) == 0
+
+# A fact that limits the company's AI training on customer data: a
+# prohibition of it, or a use of it that needs consent or offers an opt-out.
+# ("You may not train models on the Services" limits the user, not us.)
+ai_limit(f) if {
+	f.modality == "prohibition"
+	benefits_company(f)
+	"ai_training" in f.purposes
+	count(ai_data_of(f)) > 0
+}
+
+ai_limit(f) if {
+	has_choice(f)
+	"ai_training" in f.purposes
+	count(ai_data_of(f)) > 0
+}
+
+# Data the document wholly takes out of unconsented AI training.
+full_ai_cover contains d if {
+	some c in input.clauses
+	some f in c.facts
+	ai_limit(f)
+	not f.partial
+	some d in f.data
+}
+
+# Data the document makes available for AI training with no choice on the fact itself.
+open_ai_data contains d if {
+	some c in input.clauses
+	some f in c.facts
+	ai_use(c, f)
+	not has_choice(f)
+	some d in ai_data_of(f)
+}
+
+open_ai_clauses contains c.id if {
+	some c in input.clauses
+	some f in c.facts
+	ai_use(c, f)
+	not has_choice(f)
+}
+
+# An opt-out the user is offered anywhere in the document.
+opt_out_facts contains f if {
+	some c in input.clauses
+	some f in c.facts
+	f.modality == "permission"
+	f.actor == "user"
+	"opt_out_available" in f.conditions
+	choice_covers_ai(f)
+}
+
+opt_out_covers(cats) if {
+	some o in opt_out_facts
+	count(o.data) == 0
+}
+
+opt_out_covers(cats) if {
+	some o in opt_out_facts
+	some d in o.data
+	d in cats
+}
+
+# A choice stated in the clause itself or in a clause it refers to.
+local_choice(c) if {
+	some g in c.facts
+	has_choice(g)
+	choice_covers_ai(g)
+}
+
+local_choice(c) if {
+	some r in c.refs
+	r.kind == "clause"
+	r.resolved == true
+	target := clauses_by_id[r.target]
+	some g in target.facts
+	has_choice(g)
+	choice_covers_ai(g)
+}
+
+unchosen_ai_use(c, f) if {
+	ai_use(c, f)
+	not has_choice(f)
+	count(ai_data_of(f) - full_ai_cover) > 0
+	not opt_out_covers(ai_data_of(f))
+}
+
+# TL101's verdict, by clause id: the positions of the facts that let the
+# company train AI on customer data with no opt-out or consent anywhere.
+# TL303 reads it to escalate a new AI-training use to an error.
+ai_training_without_choice[c.id] := positions if {
+	some c in input.clauses
+	not local_choice(c)
+	positions := [i | some i, f in c.facts; unchosen_ai_use(c, f)]
+	count(positions) > 0
+}
+
+# --- changes against a base revision -------------------------------------------
+
+changes_apply if {
+	is_object(input.changes)
+	not input.changes.new_document
+}
+
+head_metadata := object.get(input.changes, ["head", "metadata"], object.get(input.document, "metadata", {}))
+
+base_metadata := object.get(input.changes, ["base", "metadata"], {})
+
+# The effective date, last-updated date and version are all as they were.
+date_unchanged if {
+	changed := [k | some k in date_keys; object.get(base_metadata, k, null) != object.get(head_metadata, k, null)]
+	count(changed) == 0
+}
+
+no_clause := {"id": null, "number": null, "title": null, "tags": [], "facts": [], "refs": []}
+
+# The head clause a change points at, or an empty stand-in for a removed clause.
+head_clause(ch) := clauses_by_id[ch.head_id] if is_string(ch.head_id)
+
+head_clause(ch) := no_clause if not is_string(ch.head_id)
+
+head_facts(ch) := {f | some f in head_clause(ch).facts}
+
+# The clause's facts at the base: today's, minus those added, plus those removed.
+base_facts(ch) := (head_facts(ch) - {f | some f in ch.facts_added}) | {f | some f in ch.facts_removed}
+
+added_facts := {f | some ch in input.changes.clauses; some f in ch.facts_added}
+
+# Data the base revision already used for AI training, anywhere in the document.
+base_ai_data contains d if {
+	some c in input.clauses
+	some f in c.facts
+	ai_use(c, f)
+	not f in added_facts
+	some d in ai_data_of(f)
+}
+
+base_ai_data contains d if {
+	some ch in input.changes.clauses
+	some f in ch.facts_removed
+	ai_use(head_clause(ch), f)
+	some d in ai_data_of(f)
+}
+
+# [condition, purpose] pairs the head document offers; "*" for a choice with no purpose named.
+head_choices contains [k, p] if {
+	some c in input.clauses
+	some f in c.facts
+	some k in f.conditions
+	k in choice_conditions
+	some p in f.purposes
+}
+
+head_choices contains [k, "*"] if {
+	some c in input.clauses
+	some f in c.facts
+	some k in f.conditions
+	k in choice_conditions
+	count(f.purposes) == 0
+}
+
+# The head still offers choice k for the purposes of base fact f somewhere.
+choice_kept(k, f) if [k, "*"] in head_choices
+
+choice_kept(k, f) if {
+	some p in f.purposes
+	[k, p] in head_choices
+}
+
+choice_kept(k, f) if {
+	count(f.purposes) == 0
+	some pair in head_choices
+	pair[0] == k
+}
+
+# "Clause 10.4", or "Removed clause 7" for a clause the head no longer has.
+change_name(ch) := capitalise(clause_name(clauses_by_id[ch.head_id])) if is_string(ch.head_id)
+
+change_name(ch) := concat(" ", ["Removed clause", ch.base_id]) if {
+	not is_string(ch.head_id)
+	is_string(ch.base_id)
+}
+
+# ': "the sentence"', shortened, for quoting a base sentence that is gone.
+quote(text) := "" if text == ""
+
+quote(text) := concat("", [": \"", text, "\""]) if {
+	text != ""
+	count(text) <= 160
+}
+
+quote(text) := concat("", [": \"", substring(text, 0, 157), "...\""]) if count(text) > 160

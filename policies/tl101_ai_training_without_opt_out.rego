@@ -1,0 +1,49 @@
+# METADATA
+# title: AI training on customer data without an opt-out
+# description: |
+#   Flags a clause that lets the company or a third party use customer content,
+#   personal data or service-generated data to train AI models (named, or "for
+#   any purpose" next to a mention of AI) when neither the clause, a clause it
+#   refers to, nor any other clause gives users an opt-out or asks for their
+#   consent for that data.
+# custom:
+#   code: TL101
+#   name: ai-training-without-opt-out
+#   severity: error
+#   why: |
+#     Using customers' content or usage data to train AI models is a new and
+#     material use of their data. Regulators (the FTC on quiet retroactive
+#     changes, EU data protection authorities on purpose limitation and
+#     legitimate interest) and customers expect a real choice. Terms that
+#     take the right with no opt-out are what turned Zoom's 2023 update into
+#     a public controversy and a rushed rewrite.
+#   fix: |
+#     Require opt-in consent for AI training, or state an opt-out in the same
+#     clause (or one it cites) that covers the same data, e.g. "You can turn off
+#     the use of your Customer Content for model training in Settings". If AI
+#     training is not intended, remove it from the purposes.
+#   example: |
+#     **10.4** You agree that we may use Customer Content and Service Generated
+#     Data for product improvement and to train and tune our artificial
+#     intelligence and machine learning models.
+package termslint.rules.ai_training_without_opt_out
+
+import rego.v1
+
+import data.termslint.lib
+import data.termslint.lib.ai_training_without_choice
+import data.termslint.lib.clauses_by_id
+import data.termslint.lib.full_ai_cover
+
+deny contains f if {
+	some cid, positions in ai_training_without_choice
+	c := clauses_by_id[cid]
+	facts := [c.facts[i] | some i in positions]
+	cats := {d | some g in facts; some d in lib.ai_data_of(g)} - full_ai_cover
+	f := {
+		"code": "TL101",
+		"msg": sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]),
+		"clause": c.id,
+		"evidence": [e | some g in facts; some e in g.evidence],
+	}
+}

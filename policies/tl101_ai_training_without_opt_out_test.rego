@@ -1,0 +1,78 @@
+package termslint.tests.ai_training_without_opt_out
+
+import rego.v1
+
+import data.termslint.rules.ai_training_without_opt_out as rule
+import data.termslint.tests.fixtures as fx
+
+ai_grant := fx.fact({"data": ["customer_content", "service_generated_data"], "purposes": ["ai_training"]})
+
+opt_out := fx.fact({
+	"modality": "permission",
+	"actor": "user",
+	"data": ["customer_content", "service_generated_data"],
+	"purposes": ["ai_training"],
+	"conditions": ["opt_out_available"],
+})
+
+test_grant_for_ai_training_without_choice_is_flagged if {
+	result := rule.deny with input as fx.doc([fx.clause("10.4", [ai_grant])])
+	count(result) == 1
+	some f in result
+	f.code == "TL101"
+	f.clause == "10.4"
+	contains(f.msg, "customer content and service-generated data")
+	contains(f.msg, "Clause 10.4")
+	count(f.evidence) == 1
+}
+
+test_any_purpose_with_machine_learning_is_flagged if {
+	g := fx.fact({
+		"modality": "permission",
+		"data": ["service_generated_data"],
+		"purposes": ["any_purpose"],
+		"text": "You consent to our use of Service Generated Data for any purpose, including machine learning.",
+	})
+	result := rule.deny with input as fx.doc([fx.clause("10.2", [g])])
+	count(result) == 1
+}
+
+test_licence_granted_by_user_is_flagged if {
+	g := object.union(ai_grant, {"actor": "user", "beneficiaries": []})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.3", [g])])
+}
+
+test_opt_out_for_other_data_is_flagged if {
+	other := object.union(opt_out, {"data": ["personal_data"]})
+	g := fx.fact({"data": ["customer_content"], "purposes": ["ai_training"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.4", [g]), fx.clause("12", [other])])
+}
+
+test_opt_out_in_same_clause_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant, opt_out])])
+}
+
+test_opt_out_elsewhere_in_document_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("15.1", [opt_out])])
+}
+
+test_choice_in_referenced_clause_passes if {
+	consent := fx.fact({"modality": "prohibition", "data": ["customer_content"], "purposes": ["ai_training"], "conditions": ["opt_in_consent"]})
+	c := fx.clause_with("10.4", [ai_grant], {"refs": [fx.ref("11", true)]})
+	count(rule.deny) == 0 with input as fx.doc([c, fx.clause("11", [consent])])
+}
+
+test_consent_condition_on_the_fact_passes if {
+	g := object.union(ai_grant, {"conditions": ["opt_in_consent"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [g])])
+}
+
+test_prohibition_passes if {
+	g := object.union(ai_grant, {"modality": "prohibition"})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [g])])
+}
+
+test_public_data_passes if {
+	g := object.union(ai_grant, {"data": ["public_data"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [g])])
+}

@@ -1,0 +1,55 @@
+package termslint.tests.consent_gap
+
+import rego.v1
+
+import data.termslint.rules.consent_gap as rule
+import data.termslint.tests.fixtures as fx
+
+grant := fx.fact({"data": ["customer_content"], "purposes": ["ai_training", "product_improvement"]})
+
+usage := fx.fact({"modality": "permission", "data": ["service_generated_data"], "purposes": ["any_purpose", "ai_training"]})
+
+partial_consent := fx.fact({
+	"modality": "prohibition",
+	"data": ["customer_content"],
+	"purposes": ["ai_training"],
+	"conditions": ["opt_in_consent"],
+	"partial": true,
+	"data_terms": ["audio", "video", "chat"],
+})
+
+test_partial_prohibition_is_flagged_naming_what_stays_uncovered if {
+	d := fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [grant, partial_consent])])
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == "10.4"
+	contains(f.msg, "service-generated data and customer content other than audio, video, chat")
+}
+
+test_prohibition_over_fewer_categories_is_flagged if {
+	narrow := object.union(partial_consent, {"partial": false, "data_terms": []})
+	result := rule.deny with input as fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [narrow])])
+	count(result) == 1
+	some f in result
+	contains(f.msg, "service-generated data stay available")
+}
+
+test_full_prohibition_passes if {
+	full := object.union(partial_consent, {"partial": false, "data_terms": [], "data": ["customer_content", "service_generated_data"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [grant, full])])
+}
+
+test_partial_prohibition_without_any_ai_grant_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [partial_consent])])
+}
+
+test_gap_closed_by_another_full_prohibition_passes if {
+	rest := fx.fact({"modality": "prohibition", "data": ["customer_content", "service_generated_data"], "purposes": ["ai_training"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.2", [usage, grant]), fx.clause("10.4", [partial_consent]), fx.clause("10.5", [rest])])
+}
+
+test_prohibition_on_the_user_passes if {
+	user_rule := fx.fact({"modality": "prohibition", "actor": "user", "data": [], "purposes": ["ai_training"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("2.2", [user_rule]), fx.clause("10.2", [usage])])
+}

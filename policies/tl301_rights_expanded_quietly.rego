@@ -1,0 +1,111 @@
+# METADATA
+# title: Rights expanded without a new effective date or version
+# description: |
+#   Compares the document with its base revision. Flags a clause that gained a
+#   purpose, a data category or a licence scope word for the company, or lost
+#   a limit (an opt-out, a consent requirement, aggregation, a licence tied to
+#   the service, a prohibition), while the document's effective date,
+#   last-updated date and version did not change. Runs only with --base.
+# custom:
+#   code: TL301
+#   name: rights-expanded-quietly
+#   severity: error
+#   why: |
+#     Users rely on the effective date and version to know that terms changed.
+#     Widening what the company may do without changing them is the "quiet
+#     change" the FTC has called unfair and deceptive, and a change the user was
+#     never told about may not bind them at all. Zoom's 2023 expansion went
+#     unnoticed for months for this reason.
+#   fix: |
+#     Update the effective date (and version) in the same change, and plan
+#     the notice the contract or the law requires (email, in-product notice,
+#     a change log). If the widening was not intended, restore the limit.
+#   example: |
+#     **10.2** We may use Service Generated Data for product improvement and
+#     machine learning.
+package termslint.rules.rights_expanded_quietly
+
+import rego.v1
+
+import data.termslint.lib
+import data.termslint.lib.base_metadata
+import data.termslint.lib.benign_purposes
+import data.termslint.lib.changes_apply
+import data.termslint.lib.date_unchanged
+import data.termslint.lib.limit_conditions
+import data.termslint.lib.scope_words
+
+use_facts(fs) := {g | some g in fs; lib.uses_data(g)}
+
+# These three take use facts only: a prohibition that names a purpose widens nothing.
+purposes_of(uses) := {p | some g in uses; some p in g.purposes; not p in benign_purposes}
+
+data_of(uses) := {d | some g in uses; some d in g.data; d != "public_data"}
+
+scope_of(uses) := {w | some g in uses; is_object(g.license); some w in scope_words; g.license[w] == true}
+
+limits_of(fs) := {k | some g in fs; some k in g.conditions; k in limit_conditions}
+
+prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; some p in g.purposes}
+
+service_limited(fs) if {
+	some g in fs
+	g.license.limited_to_service == true
+}
+
+part(prefix, words) := [] if count(words) == 0
+
+part(prefix, words) := [concat("", [prefix, lib.join_words(words)])] if count(words) > 0
+
+service_part(base, head) := ["its licence is no longer limited to the service"] if {
+	service_limited(base)
+	not service_limited(head)
+}
+
+service_part(base, head) := [] if not service_limited(base)
+
+service_part(base, head) := [] if service_limited(head)
+
+what_changed(base, head) := array.concat(
+	array.concat(
+		part("now allows ", sort([lib.purpose_label(p) | some p in purposes_of(head_uses) - purposes_of(base_uses)])),
+		part("now covers ", sort([lib.label(d) | some d in data_of(head_uses) - data_of(base_uses)])),
+	),
+	array.concat(
+		array.concat(
+			part("now grants a licence that is ", [replace(w, "_", "-") | some w in scope_words; w in scope_of(head_uses) - scope_of(base_uses)]),
+			part("lost its ", sort([lib.condition_label(k) | some k in limits_of(base) - limits_of(head)])),
+		),
+		array.concat(
+			part("no longer rules out ", sort([lib.purpose_label(p) | some p in prohibited_of(base) - prohibited_of(head)])),
+			service_part(base, head),
+		),
+	),
+) if {
+	base_uses := use_facts(base)
+	head_uses := use_facts(head)
+}
+
+still(meta) := concat("", [" (still ", lib.value_text(v), ")"]) if {
+	v := object.get(meta, "effective_date", object.get(meta, "last_updated", null))
+	v != null
+}
+
+still(meta) := "" if {
+	object.get(meta, "effective_date", object.get(meta, "last_updated", null)) == null
+}
+
+deny contains f if {
+	changes_apply
+	date_unchanged
+	some ch in input.changes.clauses
+	ch.status != "unchanged"
+	parts := what_changed(lib.base_facts(ch), lib.head_facts(ch))
+	count(parts) > 0
+	f := {
+		"code": "TL301",
+		"msg": sprintf("%s %s, but the effective date and version did not change%s", [lib.change_name(ch), concat("; it ", parts), still(base_metadata)]),
+		"clause": ch.head_id,
+		"evidence": [e | some g in ch.facts_added; lib.uses_data(g); some e in g.evidence],
+	}
+}

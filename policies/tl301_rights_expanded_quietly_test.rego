@@ -1,0 +1,57 @@
+package termslint.tests.rights_expanded_quietly
+
+import rego.v1
+
+import data.termslint.rules.rights_expanded_quietly as rule
+import data.termslint.tests.fixtures as fx
+
+meta := {"effective_date": "2023-03-31", "version": "3"}
+
+old_use := fx.fact({"data": ["customer_content"], "purposes": ["providing_service"]})
+
+new_use := fx.fact({"data": ["customer_content", "service_generated_data"], "purposes": ["providing_service", "ai_training"]})
+
+quiet(base_meta, head_meta, facts, ch) := fx.with_changes(fx.doc([fx.clause("10.2", facts)]), fx.changes(base_meta, head_meta, [ch]))
+
+test_gained_purpose_and_data_without_new_date_is_flagged if {
+	d := quiet(meta, meta, [new_use], fx.change("modified", "10.2", "10.2", [new_use], [old_use]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == "10.2"
+	contains(f.msg, "now allows AI training")
+	contains(f.msg, "now covers service-generated data")
+	contains(f.msg, "(still 2023-03-31)")
+}
+
+test_lost_opt_out_without_new_date_is_flagged if {
+	with_opt_out := object.union(old_use, {"conditions": ["opt_out_available"]})
+	d := quiet(meta, meta, [old_use], fx.change("modified", "10.2", "10.2", [old_use], [with_opt_out]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	contains(f.msg, "lost its opt-out")
+}
+
+test_new_licence_scope_is_flagged if {
+	l1 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true})})
+	l2 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true, "perpetual": true})})
+	d := quiet(meta, meta, [l2], fx.change("modified", "10.3", "10.2", [l2], [l1]))
+	some f in rule.deny with input as d
+	contains(f.msg, "now grants a licence that is perpetual")
+}
+
+test_new_effective_date_passes if {
+	later := object.union(meta, {"effective_date": "2023-08-07"})
+	d := quiet(meta, later, [new_use], fx.change("modified", "10.2", "10.2", [new_use], [old_use]))
+	count(rule.deny) == 0 with input as d
+}
+
+test_narrowing_passes if {
+	d := quiet(meta, meta, [old_use], fx.change("modified", "10.2", "10.2", [old_use], [new_use]))
+	count(rule.deny) == 0 with input as d
+}
+
+test_without_changes_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.2", [new_use])])
+}

@@ -1,0 +1,57 @@
+package termslint.tests.opt_out_removed
+
+import rego.v1
+
+import data.termslint.rules.opt_out_removed as rule
+import data.termslint.tests.fixtures as fx
+
+meta := {"effective_date": "2023-03-31"}
+
+use := fx.fact({"data": ["customer_content"], "purposes": ["ai_training"]})
+
+opt_out := fx.fact({
+	"modality": "permission",
+	"actor": "user",
+	"data": ["customer_content"],
+	"purposes": ["ai_training"],
+	"conditions": ["opt_out_available"],
+	"text": "You can opt out of model training in Settings.",
+})
+
+test_removed_opt_out_is_flagged if {
+	d := fx.with_changes(fx.doc([fx.clause("10.4", [use])]), fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [opt_out])]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == "10.4"
+	contains(f.msg, "lost the opt-out")
+	contains(f.msg, "You can opt out of model training in Settings.")
+}
+
+test_removed_clause_with_consent_is_flagged if {
+	consent := object.union(opt_out, {"modality": "prohibition", "actor": "company", "conditions": ["opt_in_consent"]})
+	d := fx.with_changes(fx.doc([fx.clause("10.4", [use])]), fx.changes(meta, meta, [fx.change("removed", "10.5", null, [], [consent])]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == null
+	contains(f.msg, "Removed clause 10.5")
+}
+
+test_opt_out_moved_to_another_clause_passes if {
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [use]), fx.clause("15", [opt_out])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [opt_out]), fx.change("modified", "15", "15", [opt_out], [])]),
+	)
+	count(rule.deny) == 0 with input as d
+}
+
+test_opt_out_kept_passes if {
+	d := fx.with_changes(fx.doc([fx.clause("10.4", [use, opt_out])]), fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [use], [])]))
+	count(rule.deny) == 0 with input as d
+}
+
+test_new_document_passes if {
+	c := object.union(fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [opt_out])]), {"new_document": true})
+	count(rule.deny) == 0 with input as fx.with_changes(fx.doc([fx.clause("10.4", [use])]), c)
+}

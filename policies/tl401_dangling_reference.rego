@@ -1,0 +1,41 @@
+# METADATA
+# title: Reference to a clause that does not exist
+# description: |
+#   Flags a cross-reference such as "Section 12.3" that points to no clause of
+#   the document. Only documents with numbered clauses are checked, so prose
+#   documents without numbers raise no false alarms; references to laws and
+#   other documents are ignored.
+# custom:
+#   code: TL401
+#   name: dangling-reference
+#   severity: error
+#   why: |
+#     A clause that incorporates a missing section ("subject to Section 12.3")
+#     is ambiguous, and ambiguity in standard terms is read against the
+#     company that wrote them. Dangling references usually mean a section was
+#     renumbered or deleted and a limit or a right went with it.
+#   fix: |
+#     Point the reference at the clause that now holds the text, or restore
+#     the missing clause.
+#   example: |
+#     **4.2** Fees are refundable as described in Section 12.3.
+package termslint.rules.dangling_reference
+
+import rego.v1
+
+import data.termslint.lib
+import data.termslint.lib.numbered_document
+
+deny contains f if {
+	numbered_document
+	some c in input.clauses
+	some r in c.refs
+	r.kind == "clause"
+	r.resolved == false
+	f := {
+		"code": "TL401",
+		"msg": sprintf("%s refers to \"%s\", but the document has no clause %s", [lib.capitalise(lib.clause_name(c)), r.text, r.target]),
+		"clause": c.id,
+		"evidence": [{"concept": "reference", "text": r.text, "span": r.span}],
+	}
+}

@@ -1,0 +1,37 @@
+package termslint.tests.dangling_reference
+
+import rego.v1
+
+import data.termslint.rules.dangling_reference as rule
+import data.termslint.tests.fixtures as fx
+
+test_unresolved_clause_reference_is_flagged if {
+	c := fx.clause_with("4.2", [], {"refs": [fx.ref("12.3", false)]})
+	result := rule.deny with input as fx.doc([c, fx.clause("12", [])])
+	count(result) == 1
+	some f in result
+	f.clause == "4.2"
+	f.evidence[0].text == "Section 12.3"
+	contains(f.msg, "no clause 12.3")
+}
+
+test_each_dangling_reference_is_flagged if {
+	c := fx.clause_with("4.2", [], {"refs": [fx.ref("12.3", false), fx.ref("14", false), fx.ref("1", true)]})
+	count(rule.deny) == 2 with input as fx.doc([c, fx.clause("1", [])])
+}
+
+test_resolved_reference_passes if {
+	c := fx.clause_with("4.2", [], {"refs": [fx.ref("12", true)]})
+	count(rule.deny) == 0 with input as fx.doc([c, fx.clause("12", [])])
+}
+
+test_unnumbered_document_passes if {
+	c := fx.clause_with("fees", [], {"number": null, "refs": [fx.ref("12.3", false)]})
+	count(rule.deny) == 0 with input as fx.doc([c])
+}
+
+test_law_reference_passes if {
+	law := object.union(fx.ref("Article 6", false), {"kind": "law"})
+	c := fx.clause_with("4.2", [], {"refs": [law]})
+	count(rule.deny) == 0 with input as fx.doc([c])
+}

@@ -1,0 +1,1269 @@
+"""Annotate clauses with facts: who may do what with which data, for which purposes.
+
+The words live in `termslint/vocab/*.yaml`; this module is the mechanism:
+
+1. `Vocabulary.load` merges the built-in YAML with the user's additions and
+   compiles every pattern once (rejecting patterns that do not compile or
+   that nest quantifiers, which can backtrack catastrophically).
+2. `annotate_document` learns the document's own names (the company's name,
+   what each defined term means), then for each clause:
+   - a cheap combined pre-filter finds the sentences that can hold a fact;
+   - each such sentence is split into statements at its modal cues
+     ("we will not ...; we may ...");
+   - each statement becomes a `Fact` with modality, actor, data, purposes,
+     licence scope and conditions, and `Evidence` with exact file positions.
+
+Lead-ins: a clause whose text ends with a lead-in (":", "including") is read
+together with each of its sub-clauses: the sub-clause's text is annotated as
+the continuation of the lead-in sentence, so "(b) to train our models" under
+"We may use your Customer Content:" is a permission over customer content.
+Such facts belong to the sub-clause; evidence from the lead-in points at the
+parent's lines, and facts that the lead-in makes on its own stay with the parent.
+
+For a grant ("you grant us a licence"), `actor` is the party that receives
+the licence and will use the data (the grantor is the other party).
+"""
+from __future__ import annotations
+
+import bisect
+import importlib
+import re
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from termslint.errors import ConfigError
+from termslint.model import (
+    GRANT,
+    LICENSE_SCOPE_WORDS,
+    OBLIGATION,
+    PERMISSION,
+    PROHIBITION,
+    Clause,
+    Definition,
+    Document,
+    Evidence,
+    Fact,
+    License,
+    Span,
+)
+
+__all__ = [
+    "Vocabulary",
+    "annotate_document",
+    "annotate_sentence",
+    "categorize_definition",
+    "split_sentences",
+    "summarise_facts",
+]
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+
+COMPANY, USER, THIRD_PARTY = "company", "user", "third_party"
+ACTORS = (COMPANY, USER, THIRD_PARTY)
+_MODALITY_PRIORITY = (PROHIBITION, GRANT, OBLIGATION, PERMISSION)
+
+# Top-level keys of the merged vocabulary, and what each holds.
+_TOP_KEYS = {
+    "abbreviations": list,
+    "lead_in": list,
+    "breaks": list,
+    "pronouns": list,
+    "purpose_references": list,
+    "macros": dict,
+    "data": dict,
+    "data_term_heads": list,
+    "subset_qualifiers": list,
+    "subset_patterns": list,
+    "purposes": dict,
+    "conditions": dict,
+    "license": dict,
+    "modality": dict,
+    "passive": list,
+    "override": list,
+    "actors": dict,
+    "consent_frames": list,
+}
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+_MAX_PATTERN_LEN = 2000
+# A repeat whose maximum exceeds this may not contain another repeat.
+_MAX_OUTER_REPEAT = 10
+
+
+# --------------------------------------------------------------------------
+# Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class _Concept:
+    """A named concept: one combined pattern, minus what its exclusions match."""
+
+    name: str
+    pattern: re.Pattern[str]
+    exclude: re.Pattern[str] | None = None
+    strong: bool = False
+    keywords: tuple[str, ...] | None = None  # word beginnings; None: always search
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        stop = len(text) if end is None else end
+        hits = [(m.start(), m.end()) for m in self.pattern.finditer(text, start, stop) if m.end() > m.start()]
+        if not hits or self.exclude is None:
+            return hits
+        # Exclusions may start a little before the window ("if you do not").
+        excl = [(m.start(), m.end()) for m in self.exclude.finditer(text, max(0, start - 40), stop)]
+        if not excl:
+            return hits
+        return [h for h in hits if not any(a < h[1] and h[0] < b for a, b in excl)]
+
+
+def _sre_parser() -> Any:
+    # `re._parser` has no type stubs; it is the stdlib's own regex parser.
+    return importlib.import_module("re._parser")
+
+
+def _check_nested_quantifiers(pattern: str, where: str) -> None:
+    """Reject patterns like `(a+)+` or `(.*)*` that can backtrack for ever."""
+    parser = _sre_parser()
+    try:
+        tree = parser.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return  # compiling reports it, with the key
+    maxrepeat = parser.MAXREPEAT
+    repeat_ops = {str(op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")}
+
+    def has_repeat(items: Iterable[Any]) -> bool:
+        for op, av in items:
+            name = str(op)
+            if name in repeat_ops:
+                lo, hi, sub = av
+                if hi == maxrepeat or hi > 1:
+                    return True
+                if has_repeat(sub):
+                    return True
+            elif name == "SUBPATTERN":
+                if has_repeat(av[-1]):
+                    return True
+            elif name == "BRANCH":
+                if any(has_repeat(b) for b in av[1]):
+                    return True
+        return False
+
+    def walk(items: Iterable[Any]) -> None:
+        for op, av in items:
+            name = str(op)
+            if name in repeat_ops:
+                lo, hi, sub = av
+                if (hi == maxrepeat or hi > _MAX_OUTER_REPEAT) and has_repeat(sub):
+                    raise ConfigError(
+                        f"vocabulary {where}: pattern {pattern!r} nests a repeated group inside "
+                        "an unbounded repeat, which can take exponential time",
+                        "rewrite it without a quantifier inside a quantified group, "
+                        "e.g. '(?:\\w+\\s){0,5}' instead of '(\\w+\\s*)*'",
+                    )
+                walk(sub)
+            elif name == "SUBPATTERN":
+                walk(av[-1])
+            elif name == "BRANCH":
+                for b in av[1]:
+                    walk(b)
+            # Lookarounds are not walked: they are tried once per position.
+
+    walk(tree)
+
+
+class _Compiler:
+    """Compiles the merged vocabulary, naming the key of any bad pattern."""
+
+    def __init__(self, macros: Mapping[str, str]) -> None:
+        self.macros = dict(macros)
+
+    def expand(self, pattern: str, where: str, depth: int = 0) -> str:
+        if depth > 5:
+            raise ConfigError(f"vocabulary {where}: macros nest too deeply", "check vocabulary.macros")
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in self.macros:
+                return m.group(0)
+            return self.expand(self.macros[name], f"macros.{name}", depth + 1)
+
+        return _MACRO.sub(sub, pattern)
+
+    def patterns(self, value: Any, where: str) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"vocabulary {where}: expected a list of patterns", "write a YAML list of strings")
+        out = []
+        for i, p in enumerate(value):
+            key = f"{where}[{i}]"
+            if not isinstance(p, str) or not p:
+                raise ConfigError(f"vocabulary {key}: expected a non-empty string, got {p!r}", "quote the pattern")
+            if len(p) > _MAX_PATTERN_LEN:
+                raise ConfigError(f"vocabulary {key}: pattern longer than {_MAX_PATTERN_LEN} characters", "split it")
+            expanded = self.expand(p, key)
+            try:
+                re.compile(expanded, re.IGNORECASE)
+            except re.error as e:
+                raise ConfigError(
+                    f"vocabulary {key}: regex {p!r} does not compile: {e}",
+                    "fix the regular expression (Python syntax)",
+                ) from None
+            _check_nested_quantifiers(expanded, key)
+            out.append(expanded)
+        return out
+
+    def compile(self, value: Any, where: str) -> re.Pattern[str] | None:
+        pats = self.patterns(value, where)
+        if not pats:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+
+    def concept(self, name: str, spec: Any, where: str) -> _Concept | None:
+        if isinstance(spec, list | str):
+            spec = {"patterns": spec}
+        if not isinstance(spec, Mapping):
+            raise ConfigError(f"vocabulary {where}: expected a mapping with 'patterns'", "see termslint/vocab/*.yaml")
+        pattern = self.compile(spec.get("patterns"), f"{where}.patterns")
+        if pattern is None:
+            return None
+        exclude = self.compile(spec.get("exclude"), f"{where}.exclude")
+        keywords = None if spec.get("_drop_keywords") else self.keywords(spec.get("keywords"), where)
+        return _Concept(name, pattern, exclude, bool(spec.get("strong", False)), keywords)
+
+    @staticmethod
+    def keywords(value: Any, where: str) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"vocabulary {where}.keywords: expected a list of word beginnings", "or leave it out")
+        out = []
+        for k in value:
+            if not isinstance(k, str) or not re.fullmatch(r"[\w' -]+", k):
+                raise ConfigError(
+                    f"vocabulary {where}.keywords: {k!r} is not plain text",
+                    "keywords are word beginnings such as 'train', not regular expressions",
+                )
+            out.append(k.lower())
+        return tuple(out)
+
+
+def _read_builtin() -> dict[str, Any]:
+    yaml = YAML(typ="safe")
+    merged: dict[str, Any] = {}
+    for path in sorted(VOCAB_DIR.glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if key in merged:
+                raise ConfigError(f"built-in vocabulary key {key!r} defined twice", f"see {path.name}")
+            merged[key] = value
+    return merged
+
+
+def _merge(base: Any, extra: Any, where: str) -> Any:
+    """User additions: lists are appended, mappings merged; `replace: true` replaces."""
+    if isinstance(extra, Mapping):
+        if extra.get("replace") is True:
+            return {k: v for k, v in extra.items() if k != "replace"}
+        if not isinstance(base, Mapping):
+            if base is not None:
+                raise ConfigError(f"vocabulary {where}: expected a {type(base).__name__}", "see termslint/vocab")
+            base = {}
+        out = dict(base)
+        for k, v in extra.items():
+            out[k] = _merge(base.get(k), v, f"{where}.{k}" if where else str(k))
+        return out
+    if isinstance(extra, list):
+        if base is None:
+            return list(extra)
+        if not isinstance(base, list):
+            raise ConfigError(f"vocabulary {where}: expected a mapping, got a list", "see termslint/vocab")
+        return list(base) + list(extra)
+    return extra
+
+
+class Vocabulary:
+    """Every pattern the annotator uses, compiled once."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        macros = raw.get("macros") or {}
+        if not isinstance(macros, Mapping) or not all(isinstance(v, str) for v in macros.values()):
+            raise ConfigError("vocabulary macros: expected a mapping of names to patterns", "see text.yaml")
+        quals = [q for q in raw.get("subset_qualifiers") or [] if isinstance(q, str)]
+        macros = dict(macros)
+        macros.setdefault("qualifier", "|".join(f"(?:{q})" for q in quals) or "(?!)")
+        c = _Compiler(macros)
+        self.abbreviations = frozenset(str(a).lower().rstrip(".") for a in raw.get("abbreviations") or [])
+        self.lead_in = c.compile(raw.get("lead_in"), "lead_in")
+        self.breaks = c.compile(raw.get("breaks"), "breaks")
+        self.pronouns = c.compile(raw.get("pronouns"), "pronouns")
+        self.purpose_references = c.compile(raw.get("purpose_references"), "purpose_references")
+        self.data: dict[str, _Concept] = {}
+        self.term_names: dict[str, re.Pattern[str]] = {}
+        self.definition_cues: dict[str, re.Pattern[str]] = {}
+        for name, spec in _mapping(raw.get("data"), "data").items():
+            spec = _mapping(spec, f"data.{name}")
+            concept = c.concept(name, {"patterns": spec.get("patterns"), "exclude": spec.get("exclude")}, f"data.{name}")
+            if concept:
+                self.data[name] = concept
+            tn = c.compile(spec.get("term_names"), f"data.{name}.term_names")
+            if tn:
+                self.term_names[name] = tn
+            dc = c.compile(spec.get("definition_cues"), f"data.{name}.definition_cues")
+            if dc:
+                self.definition_cues[name] = dc
+        self.data_term_heads = c.compile(raw.get("data_term_heads"), "data_term_heads")
+        self.qualifier = re.compile(macros["qualifier"], re.IGNORECASE)
+        self.qualifier_run_before = re.compile(
+            r"(?:(?:{q})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or)\s+)){{0,5}}(?:{q})\s*$".format(q=macros["qualifier"]),
+            re.IGNORECASE,
+        )
+        self.qualifier_after = re.compile(r"\s+of\s+(?:your\s+|their\s+|any\s+)?(?:{q})".format(q=macros["qualifier"]), re.IGNORECASE)
+        self.subset = c.compile(raw.get("subset_patterns"), "subset_patterns")
+        self.purposes = self._concepts(c, raw.get("purposes"), "purposes")
+        self.conditions = self._concepts(c, raw.get("conditions"), "conditions")
+        lic = _mapping(raw.get("license"), "license")
+        self.license_words: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        words = _mapping(lic.get("words"), "license.words")
+        for w, spec in words.items():
+            if w not in LICENSE_SCOPE_WORDS:
+                raise ConfigError(
+                    f"vocabulary license.words.{w}: unknown licence scope word",
+                    f"use one of {', '.join(LICENSE_SCOPE_WORDS)}",
+                )
+            spec = _mapping(spec, f"license.words.{w}")
+            self.license_words[w] = (
+                c.compile(spec.get("positive"), f"license.words.{w}.positive"),
+                c.compile(spec.get("negative"), f"license.words.{w}.negative"),
+            )
+        self.limited_to_service = c.compile(lic.get("limited_to_service"), "license.limited_to_service")
+        mod = _mapping(raw.get("modality"), "modality")
+        self.modality: dict[str, _Concept] = {}
+        for m in _MODALITY_PRIORITY:
+            if m in mod:
+                concept = c.concept(m, mod[m], f"modality.{m}")
+                if concept:
+                    self.modality[m] = concept
+        for m in mod:
+            if m not in _MODALITY_PRIORITY:
+                raise ConfigError(f"vocabulary modality.{m}: unknown modality", f"use one of {', '.join(_MODALITY_PRIORITY)}")
+        self.passive = c.compile(raw.get("passive"), "passive")
+        self.override = c.compile(raw.get("override"), "override")
+        act = _mapping(raw.get("actors"), "actors")
+        self.actors: dict[str, re.Pattern[str]] = {}
+        for a, spec in act.items():
+            if a not in ACTORS:
+                raise ConfigError(f"vocabulary actors.{a}: unknown actor", f"use one of {', '.join(ACTORS)}")
+            p = c.compile(spec, f"actors.{a}")
+            if p:
+                self.actors[a] = p
+        self.consent_frames = c.compile(raw.get("consent_frames"), "consent_frames")
+        # The pre-filter: one scan of a clause for the beginnings of the words
+        # that every match of a concept contains. A sentence is searched only
+        # for the concepts whose keywords it holds, and only if one of them
+        # can start a fact (a purpose, a grant cue, a condition that stands alone).
+        self._keyed: list[tuple[str, tuple[str, ...]]] = []
+        self.always: set[str] = set()
+        self.triggers: set[str] = set()
+        keyed: list[tuple[str, _Concept]] = [(f"purpose:{n}", x) for n, x in self.purposes.items()]
+        keyed += [(f"condition:{n}", x) for n, x in self.conditions.items()]
+        if GRANT in self.modality:
+            keyed.append((GRANT, self.modality[GRANT]))
+        for key, concept in keyed:
+            if key.startswith("purpose:") or key == GRANT or concept.strong:
+                self.triggers.add(key)
+            if concept.keywords is None:
+                self.always.add(key)
+            else:
+                self._keyed.append((key, concept.keywords))
+        stems = sorted({k for _, ks in self._keyed for k in ks})
+        self.keyword_scan = re.compile(r"(?<![\w'’-])(?:" + _trie(stems) + r")[\w'’-]*", re.IGNORECASE) if stems else None
+        self._word_cache: dict[str, frozenset[str]] = {}
+
+    def concepts_of_word(self, word: str) -> frozenset[str]:
+        """The concepts whose keywords begin `word` (cached: legal text repeats its words)."""
+        w = word.lower()
+        hit = self._word_cache.get(w)
+        if hit is None:
+            hit = frozenset(key for key, ks in self._keyed if w.startswith(ks))
+            if len(self._word_cache) < 200_000:
+                self._word_cache[w] = hit
+        return hit
+
+    @staticmethod
+    def _concepts(c: _Compiler, group: Any, where: str) -> dict[str, _Concept]:
+        out: dict[str, _Concept] = {}
+        for name, spec in _mapping(group, where).items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
+                raise ConfigError(f"vocabulary {where}.{name}: names are lower_snake_case", "rename the key")
+            concept = c.concept(str(name), spec, f"{where}.{name}")
+            if concept:
+                out[str(name)] = concept
+        return out
+
+    @classmethod
+    def load(cls, extra: Mapping[str, Any] | None = None) -> Vocabulary:
+        """The built-in vocabulary, merged with the user's `vocabulary` config.
+
+        In `extra`, lists add to the built-in lists and mappings merge; a
+        mapping with `replace: true` replaces the built-in entry instead.
+        """
+        raw = _read_builtin()
+        if extra:
+            extra = _unkey_extended(raw, extra)
+            if not isinstance(extra, Mapping):
+                raise ConfigError("vocabulary: expected a mapping", "see termslint/vocab/*.yaml for the keys")
+            for key in extra:
+                if key not in _TOP_KEYS:
+                    raise ConfigError(
+                        f"vocabulary: unknown key {key!r}",
+                        f"use one of {', '.join(sorted(_TOP_KEYS))}",
+                    )
+            raw = _merge(raw, extra, "")
+        return cls(raw)
+
+
+def _unkey_extended(builtin: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A concept whose patterns the user extends without keywords loses its keywords.
+
+    Otherwise the pre-filter could hide the user's new words.
+    """
+    out = dict(extra)
+    for group in ("purposes", "conditions", "modality"):
+        user = extra.get(group)
+        if not isinstance(user, Mapping):
+            continue
+        new_group = dict(user)
+        for name, spec in user.items():
+            if isinstance(spec, list | str):
+                spec = {"patterns": spec}
+            if isinstance(spec, Mapping) and spec.get("patterns") and "keywords" not in spec:
+                spec = dict(spec)
+                base = (builtin.get(group) or {}).get(name)
+                if isinstance(base, Mapping) and "keywords" in base and not spec.get("replace"):
+                    spec["_drop_keywords"] = True
+            new_group[name] = spec
+        out[group] = new_group
+    return out
+
+
+def _trie(words: Sequence[str]) -> str:
+    """A regex alternation of literal words, shared prefixes factored out (faster to scan)."""
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(tree)
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"vocabulary {where}: expected a mapping", "see termslint/vocab/*.yaml")
+    return value
+
+
+# --------------------------------------------------------------------------
+# Sentences
+
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[*_]*[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*\|)|(?<=\|)[ \t]*\n")
+_LEAD_CHARS = re.compile(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
+_ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
+
+
+def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`; legal abbreviations and list numbers do not end one."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if text[m.start()] in ".!?":
+            tok_start = text.rfind(" ", max(0, m.start() - 30), m.start()) + 1
+            tok_start = max(tok_start, text.rfind("\n", 0, m.start()) + 1)
+            token = text[tok_start : m.start()].lstrip("([\"'“*_").lower()
+            if token in vocab.abbreviations or _ROMAN_OR_LETTER.match(token) or (len(token) == 1 and token.isalpha()):
+                continue
+            if not token:
+                continue
+        elif _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
+            continue  # a blank line after a lead-in does not end the sentence
+        if text[start:end].strip():
+            out.append((start, end))
+        start = end
+    if start < n and text[start:].strip():
+        out.append((start, n))
+    # Trim surrounding space.
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed
+
+
+# --------------------------------------------------------------------------
+# Document context: the document's own names
+
+
+@dataclass(slots=True)
+class _Context:
+    vocab: Vocabulary
+    term_category: dict[str, str] = field(default_factory=dict)
+    defined: re.Pattern[str] | None = None  # categorised defined terms, case-sensitive
+    company: re.Pattern[str] | None = None  # the company's own names
+    user: re.Pattern[str] | None = None
+
+
+_PAREN_ALIASES = re.compile(
+    r"\((?:(?:collectively|together|hereinafter|individually)[^)\"“]{0,30})?([^()]{0,200}?[\"“](?:we|us|our|you|your)[\"”][^()]{0,120})\)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"“]([^\"”]{1,60})[\"”]")
+_TITLE_NAME = re.compile(
+    r"^\s*([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}?)(?:[’']s)?\s+(?:Terms|Privacy|Data|Acceptable|User|General|Master|Customer|End|Cookie|Service|Subscription|Platform|Business|Commercial|Marketplace|Supplemental|AI|Generative)\b"
+)
+_GENERIC_NAMES = {"the", "our", "these", "this", "website", "general", "standard", "global", "online", "privacy", "terms"}
+
+
+def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None:
+    """The data category a defined term belongs to, from its name and its defining sentence."""
+    if vocab.data_term_heads is None or not vocab.data_term_heads.search(term):
+        return None
+    scores: dict[str, int] = {}
+    for cat, tn in vocab.term_names.items():
+        if tn.search(term):
+            scores[cat] = scores.get(cat, 0) + 2
+    body = text
+    idx = body.find(term)
+    if idx >= 0:
+        body = body[idx + len(term) :]
+    cut = re.search(r"\b(?:excluding|excludes|but\s+(?:does|shall)\s+not\s+include|does\s+not\s+include|other\s+than)\b", body, re.IGNORECASE)
+    if cut:
+        body = body[: cut.start()]
+    for cat, cue in vocab.definition_cues.items():
+        hits = len(cue.findall(body))
+        if hits:
+            scores[cat] = scores.get(cat, 0) + min(hits, 2)
+    if not scores:
+        return None
+    order = list(vocab.data)
+    return max(scores, key=lambda k: (scores[k], -order.index(k) if k in order else -99))
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str] | None:
+    uniq = sorted({n for n in names if n}, key=len, reverse=True)
+    if not uniq:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in uniq) + r")(?![\w-])")
+
+
+def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
+    ctx = _Context(vocab)
+    company: set[str] = set()
+    user: set[str] = set()
+    for term, d in (definitions or {}).items():
+        if isinstance(d, str):
+            if d == COMPANY:
+                company.add(term)
+            elif d == USER:
+                user.add(term)
+            else:
+                ctx.term_category[term] = d
+            continue
+        cat = categorize_definition(term, d.text, vocab)
+        d.category = cat
+        if cat:
+            ctx.term_category[term] = cat
+        low = d.text.lower()
+        if re.search(r"[\"“](?:we|us)[\"”]", low) and term.lower() not in {"we", "us", "our"}:
+            company.add(term)
+        elif re.search(r"[\"“](?:you|your)[\"”]", low) and term.lower() not in {"you", "your"}:
+            user.add(term)
+    if doc is not None:
+        if doc.title:
+            m = _TITLE_NAME.match(doc.title)
+            if m and m.group(1).lower() not in _GENERIC_NAMES:
+                company.add(m.group(1))
+        # The parties' parenthetical in the opening clauses: ("Zoom", "we", "us").
+        for clause in doc.clauses[:12]:
+            for pm in _PAREN_ALIASES.finditer(clause.text):
+                names = [q.strip() for q in _QUOTED.findall(pm.group(1))]
+                lows = {n.lower() for n in names}
+                target = company if lows & {"we", "us", "our"} else user
+                for n in names:
+                    if n.lower() not in {"we", "us", "our", "you", "your"} and n[:1].isupper():
+                        target.add(n)
+    ctx.defined = _alternation(ctx.term_category)
+    ctx.company = _alternation(company - set(ctx.term_category))
+    ctx.user = _alternation(user - set(ctx.term_category) - company)
+    return ctx
+
+
+# --------------------------------------------------------------------------
+# Statements
+
+
+@dataclass(slots=True)
+class _Mention:
+    kind: str  # data | purpose | condition | modality | actor | license | override | limited
+    name: str
+    start: int
+    end: int
+    qualifiers: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _RawFact:
+    modality: str
+    actor: str
+    data: set[str]
+    purposes: set[str]
+    conditions: set[str]
+    license: License | None
+    evidence: list[_Mention]
+    sentence: tuple[int, int]
+    partial: bool = False
+    data_terms: list[str] = field(default_factory=list)
+    beneficiaries: set[str] = field(default_factory=set)
+
+
+def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def _find_data(text: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
+    vocab = ctx.vocab
+    found: list[tuple[int, int, int, str, tuple[str, ...]]] = []  # (priority, start, end, cat, quals)
+    if ctx.defined is not None:
+        for m in ctx.defined.finditer(text, s0, s1):
+            found.append((0, m.start(), m.end(), ctx.term_category[m.group(0)], ()))
+    if vocab.subset is not None:
+        for m in vocab.subset.finditer(text, s0, s1):
+            qs = list(vocab.qualifier.finditer(m.group(0)))
+            # "voice recordings": the last word is the head noun, not a qualifier.
+            if len(qs) > 1 and qs[-1].end() == len(m.group(0)) and not m.group(0).lower().startswith("your"):
+                qs = qs[:-1]
+            quals = tuple(" ".join(q.group(0).lower().split()) for q in qs)
+            found.append((1, m.start(), m.end(), "customer_content", quals))
+    for cat, concept in vocab.data.items():
+        for a, b in concept.find(text, s0, s1):
+            found.append((2, a, b, cat, ()))
+    # Keep the best non-overlapping mentions: defined terms, then longer ones.
+    found.sort(key=lambda f: (min(f[0], 1), -(f[2] - f[1]), f[0], f[1]))
+    kept: list[_Mention] = []
+    spans: list[tuple[int, int]] = []
+    for _, a, b, cat, quals in found:
+        if _overlaps((a, b), spans):
+            continue
+        spans.append((a, b))
+        kept.append(_Mention("data", cat, a, b, quals))
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def _find_license(text: str, a: int, b: int, vocab: Vocabulary) -> list[_Mention]:
+    out = []
+    for word, (pos, neg) in vocab.license_words.items():
+        if pos is None:
+            continue
+        negs = [(m.start(), m.end()) for m in neg.finditer(text, a, b)] if neg is not None else []
+        for m in pos.finditer(text, a, b):
+            if not _overlaps((m.start(), m.end()), negs):
+                out.append(_Mention("license", word, m.start(), m.end()))
+    if vocab.limited_to_service is not None:
+        for m in vocab.limited_to_service.finditer(text, a, b):
+            out.append(_Mention("limited", "limited_to_service", m.start(), m.end()))
+    return out
+
+
+def _find_actors(text: str, s0: int, s1: int, ctx: _Context, data: Sequence[_Mention]) -> list[_Mention]:
+    vocab = ctx.vocab
+    dspans = [(d.start, d.end) for d in data]
+    frames = [(m.start(), m.end()) for m in vocab.consent_frames.finditer(text, s0, s1)] if vocab.consent_frames else []
+    found: list[_Mention] = []
+    pats: list[tuple[str, re.Pattern[str] | None]] = [(COMPANY, ctx.company), (USER, ctx.user)]
+    pats += [(a, p) for a, p in vocab.actors.items()]
+    seen: list[tuple[int, int]] = []
+    for actor, pat in pats:
+        if pat is None:
+            continue
+        for m in pat.finditer(text, s0, s1):
+            span = (m.start(), m.end())
+            if _overlaps(span, dspans) or _overlaps(span, seen):
+                continue
+            if actor == USER and _overlaps(span, frames):
+                continue
+            seen.append(span)
+            found.append(_Mention("actor", actor, m.start(), m.end()))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _modal_cues(text: str, s0: int, s1: int, vocab: Vocabulary, skip_grant: bool = False) -> list[_Mention]:
+    cues: list[_Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _MODALITY_PRIORITY:
+        concept = vocab.modality.get(m)
+        if concept is None or (m == GRANT and skip_grant):
+            continue
+        for a, b in concept.find(text, s0, s1):
+            if _overlaps((a, b), taken):
+                continue
+            taken.append((a, b))
+            cues.append(_Mention("modality", m, a, b))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+def _segments(text: str, s0: int, s1: int, cues: list[_Mention], purposes: list[_Mention], vocab: Vocabulary) -> list[tuple[int, int, list[_Mention]]]:
+    """Split a sentence into statements: a new one starts at a cue with a break before it.
+
+    Words before the first cue form a statement of their own when a break
+    separates them and they name a purpose ("We use X to train models; you
+    can turn this off").
+    """
+    if not cues:
+        return [(s0, s1, [])]
+    brk = [(m.start(), m.end()) for m in vocab.breaks.finditer(text, s0, s1)] if vocab.breaks else []
+    segs: list[tuple[int, int, list[_Mention]]] = []
+    cur_start = s0
+    lead = [x for x in brk if x[1] <= cues[0].start]
+    if lead and any(p.start < lead[-1][0] for p in purposes):
+        segs.append((s0, lead[-1][0], []))
+        cur_start = lead[-1][1]
+    cur: list[_Mention] = []
+    prev_end = s0
+    for cue in cues:
+        if cur:
+            between = [x for x in brk if prev_end <= x[0] and x[1] <= cue.start]
+            if between:
+                b_start, b_end = between[-1]
+                segs.append((cur_start, b_start, cur))
+                cur_start, cur = b_end, []
+        cur.append(cue)
+        prev_end = cue.end
+    segs.append((cur_start, s1, cur))
+    return segs
+
+
+def _pick_actor(text: str, seg: tuple[int, int], cue: _Mention | None, modality: str, actors: list[_Mention], vocab: Vocabulary) -> tuple[str, _Mention | None]:
+    a, b = seg
+    inside = [m for m in actors if a <= m.start < b]
+    if modality == GRANT and cue is not None:
+        # The grantee: "grants us", "grant to Zoom", "grants you".
+        to_user = vocab.modality[GRANT].exclude if GRANT in vocab.modality else None
+        if to_user is not None and to_user.search(text, a, min(b, cue.end + 30)):
+            return USER, None
+        after = [m for m in inside if m.start >= cue.end and m.start - cue.end <= 25]
+        if after:
+            return after[0].name, after[0]
+        return COMPANY, None
+    if cue is not None:
+        before = [m for m in inside if m.end <= cue.start]
+        if before:
+            return before[-1].name, before[-1]
+        rest = text[cue.end : b]
+        if vocab.passive is not None and vocab.passive.search(rest):
+            by = re.search(r"\bby\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)
+            if by:
+                for m in inside:
+                    if m.start == cue.end + by.end():
+                        return m.name, m
+            return COMPANY, None
+        return COMPANY, None
+    if inside:
+        return inside[0].name, inside[0]
+    return COMPANY, None
+
+
+def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, list[str]]:
+    """A prohibition that covers only named parts of customer content."""
+    content = [d for d in data if d.name == "customer_content"]
+    if not content:
+        return False, []
+    terms: list[str] = []
+    for d in content:
+        quals = list(d.qualifiers)
+        if not quals:
+            before = vocab.qualifier_run_before.search(text, max(0, d.start - 80), d.start)
+            if before is None:
+                # allow "your " / "the " between the qualifiers and the term
+                pre = text[max(0, d.start - 80) : d.start]
+                pre = re.sub(r"(?:\s+(?:your|the|any|our|their))?\s*$", "", pre)
+                before = vocab.qualifier_run_before.search(pre)
+            if before is not None:
+                quals = [q.group(0).lower() for q in vocab.qualifier.finditer(before.group(0))]
+            after = vocab.qualifier_after.match(text, d.end)
+            if after is not None:
+                quals += [q.group(0).lower() for q in vocab.qualifier.finditer(after.group(0))]
+        if not quals:
+            return False, []
+        terms += quals
+    out: list[str] = []
+    for t in terms:
+        if t not in out:
+            out.append(t)
+    return True, out
+
+
+def _analyse_sentence(text: str, s0: int, s1: int, ctx: _Context, prev: list[_RawFact], cand: Set[str] | None = None) -> list[_RawFact]:
+    """The facts of one sentence; `cand` limits the concepts searched (None: all)."""
+    vocab = ctx.vocab
+    purposes = [_Mention("purpose", n, a, b) for n, c in vocab.purposes.items()
+                if cand is None or f"purpose:{n}" in cand for a, b in c.find(text, s0, s1)]
+    conditions = [_Mention("condition", n, a, b) for n, c in vocab.conditions.items()
+                  if cand is None or f"condition:{n}" in cand for a, b in c.find(text, s0, s1)]
+    cues = _modal_cues(text, s0, s1, vocab, skip_grant=cand is not None and GRANT not in cand)
+    has_grant = any(c.name == GRANT for c in cues)
+    if not purposes and not conditions and not has_grant:
+        return []
+    data = _find_data(text, s0, s1, ctx)
+    actors = _find_actors(text, s0, s1, ctx, data)
+    overrides = [_Mention("override", re.sub(r"\W+", "_", m.group(0).lower()).strip("_"), m.start(), m.end())
+                 for m in vocab.override.finditer(text, s0, s1)] if vocab.override else []
+    facts: list[_RawFact] = []
+    segs = _segments(text, s0, s1, cues, purposes, vocab)
+    for a, b, seg_cues in segs:
+        def within(ms: list[_Mention]) -> list[_Mention]:
+            return [m for m in ms if a <= m.start < b]
+
+        seg_p, seg_c, seg_d = within(purposes), within(conditions), within(data)
+        modality = PERMISSION
+        cue: _Mention | None = None
+        for m in _MODALITY_PRIORITY:
+            hit = [c for c in seg_cues if c.name == m]
+            if hit:
+                modality, cue = m, hit[0]
+                break
+        lic_mentions: list[_Mention] = []
+        if modality == GRANT:
+            lic_mentions = _find_license(text, a, b, vocab)
+        actor, actor_m = _pick_actor(text, (a, b), cue, modality, actors, vocab)
+        if not seg_p and vocab.purpose_references is not None:
+            # "for that purpose", "to do so": the purposes named just before.
+            ref = vocab.purpose_references.search(text, a, b)
+            source = facts[-1] if facts else (prev[-1] if prev else None)
+            if ref is not None and source is not None and source.purposes:
+                seg_p = [_Mention("purpose", p, ref.start(), ref.end()) for p in sorted(source.purposes)]
+        cond_names = {c.name for c in seg_c}
+        if cue is None and "opt_out_available" in cond_names:
+            # "To stop us using ..., email ...", "Turn off training in Settings":
+            # an opt-out with no company subject before it is the user's.
+            first_opt = min(c.start for c in seg_c if c.name == "opt_out_available")
+            if not any(m.name != USER and a <= m.start < first_opt for m in actors):
+                actor, actor_m = USER, None
+        if not seg_p and not (modality == GRANT and (seg_d or actor != USER)):
+            if cond_names and facts:
+                _attach(facts[-1], seg_c)
+            elif cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions) and not seg_d:
+                _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
+            continue
+        if not seg_d:
+            # "it", "such data": the data named just before.
+            source = facts[-1] if facts else None
+            if source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b):
+                source = prev[-1]
+            inherited = source.data if source else set()
+        else:
+            inherited = set()
+        if actor == USER:
+            cond_names.discard("deemed_consent")
+            seg_c = [c for c in seg_c if c.name != "deemed_consent"]
+        evidence: list[_Mention] = []
+        if cue is not None:
+            evidence.append(cue)
+        if actor_m is not None:
+            evidence.append(actor_m)
+        evidence += seg_d + seg_p + seg_c + lic_mentions + within(overrides)
+        license = None
+        if modality == GRANT:
+            license = License(**{m.name: True for m in lic_mentions if m.kind == "license"})
+            if any(m.kind == "limited" for m in lic_mentions):
+                license.limited_to_service = True
+        partial, data_terms = (False, [])
+        if modality == PROHIBITION:
+            partial, data_terms = _partial(text, seg_d, vocab)
+        third = any(m.name == THIRD_PARTY for m in actors if a <= m.start < b and m is not actor_m)
+        beneficiaries: set[str] = set()
+        if actor != USER:
+            beneficiaries.add(actor)
+            if third or "sharing" in {p.name for p in seg_p}:
+                beneficiaries.add(THIRD_PARTY)
+        facts.append(
+            _RawFact(
+                modality=modality,
+                actor=actor,
+                data={d.name for d in seg_d} | inherited,
+                purposes={p.name for p in seg_p},
+                conditions={c.name for c in seg_c},
+                license=license,
+                evidence=evidence,
+                sentence=(s0, s1),
+                partial=partial,
+                data_terms=data_terms,
+                beneficiaries=beneficiaries,
+            )
+        )
+    return facts
+
+
+def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
+    for c in conds:
+        if c.name == "deemed_consent" and fact.actor == USER:
+            continue
+        fact.conditions.add(c.name)
+        fact.evidence.append(c)
+
+
+def _link_opt_outs(facts: list[_RawFact]) -> None:
+    """A user's opt-out from a use also conditions the company's fact for that use."""
+    for i, f in enumerate(facts):
+        if f.actor != USER or "opt_out_available" not in f.conditions:
+            continue
+        for g in facts[:i]:
+            if g.actor != USER and g.modality in (GRANT, PERMISSION) and (not f.purposes or g.purposes & f.purposes):
+                g.conditions.add("opt_out_available")
+
+
+# --------------------------------------------------------------------------
+# Positions
+
+
+@dataclass(slots=True)
+class _Piece:
+    start: int  # offset in the analysed text
+    end: int
+    clause: Clause | None
+    offset: int  # the offset in clause.text that `start` corresponds to
+
+
+class _Locator:
+    """Turns offsets in the analysed text into file lines and columns."""
+
+    def __init__(self, pieces: list[_Piece], lines: Sequence[str]) -> None:
+        self.pieces = pieces
+        self.starts = [p.start for p in pieces]
+        self.lines = lines
+
+    def piece(self, off: int) -> _Piece:
+        i = max(0, bisect.bisect_right(self.starts, off) - 1)
+        return self.pieces[i]
+
+    def _pos(self, off: int) -> tuple[int, int | None]:
+        p = self.piece(off)
+        c = p.clause
+        if c is None:
+            return 1, off + 1
+        coff = p.offset + (off - p.start)
+        ls = c.line_starts
+        if not ls:
+            return c.span.start_line, None
+        i = max(0, bisect.bisect_right([x[0] for x in ls], coff) - 1)
+        o, line, col = ls[i]
+        return line, col + (coff - o)
+
+    def span(self, text: str, a: int, b: int) -> Span:
+        l1, c1 = self._pos(a)
+        l2, c2 = self._pos(max(a, b - 1))
+        words = text[a:b]
+        if c1 is not None and c2 is not None and self.lines:
+            if l1 == l2:
+                found = _locate(self.lines, l1, words, c1)
+                if found is not None:
+                    return Span(l1, l1, found[0], found[1])
+            else:
+                first = words.split("\n", 1)[0]
+                last = words.rsplit("\n", 1)[-1]
+                f = _locate(self.lines, l1, first, c1)
+                g = _locate(self.lines, l2, last, c2 - len(last) + 1)
+                if f is not None:
+                    c1 = f[0]
+                if g is not None:
+                    c2 = g[1]
+        if c1 is None or c2 is None:
+            return Span(l1, l2)
+        return Span(l1, l2, c1, c2)
+
+    def in_clause(self, off: int, clause: Clause) -> bool:
+        return self.piece(off).clause is clause
+
+
+def _locate(lines: Sequence[str], line: int, words: str, guess_col: int) -> tuple[int, int] | None:
+    """Columns (1-based, inclusive) of `words` in the raw line nearest `guess_col`.
+
+    The clause text has inline Markdown stripped, so the raw line may hold
+    `**Customer Content**` where the text holds `Customer Content`.
+    """
+    if not (1 <= line <= len(lines)) or not words.strip():
+        return None
+    raw = lines[line - 1]
+    hits = []
+    i = raw.find(words)
+    while i >= 0:
+        hits.append(i)
+        i = raw.find(words, i + 1)
+    if hits:
+        best = min(hits, key=lambda h: abs(h + 1 - guess_col))
+        return best + 1, best + len(words)
+    # Look in the line with its inline Markdown removed, mapping back.
+    plain, index = _plain_line(raw)
+    target = " ".join(words.split())
+    hits = []
+    i = plain.find(target)
+    while i >= 0:
+        hits.append(i)
+        i = plain.find(target, i + 1)
+    if not hits:
+        return None
+    best = min(hits, key=lambda h: abs(index[h] + 1 - guess_col))
+    return index[best] + 1, index[best + len(target) - 1] + 1
+
+
+_MD_INLINE = re.compile(r"\]\([^)]*\)|[*_`~\[\]]|\\(?=[^\w\s])")
+
+
+def _plain_line(raw: str) -> tuple[str, list[int]]:
+    """The line without inline Markdown (emphasis, code, link syntax), spaces collapsed,
+    and for each kept character its index in the raw line."""
+    chars: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _MD_INLINE.finditer(raw):
+        for k in range(pos, m.start()):
+            chars.append(raw[k])
+            index.append(k)
+        pos = m.end()
+    for k in range(pos, len(raw)):
+        chars.append(raw[k])
+        index.append(k)
+    out: list[str] = []
+    out_index: list[int] = []
+    for ch, k in zip(chars, index):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        out_index.append(k)
+    return "".join(out), out_index
+
+
+# --------------------------------------------------------------------------
+# Driving
+
+
+def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fact:
+    ev: list[Evidence] = []
+    seen: set[tuple[str, int, int]] = set()
+    for m in sorted(raw.evidence, key=lambda m: m.start):
+        concept = {
+            "data": "data",
+            "purpose": "purpose",
+            "condition": "condition",
+            "modality": "modality",
+            "actor": "actor",
+            "license": "license",
+            "limited": "license",
+            "override": "override",
+        }[m.kind] + ":" + (raw.modality if m.kind == "modality" else m.name)
+        key = (concept, m.start, m.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        ev.append(Evidence(concept, text[m.start : m.end], loc.span(text, m.start, m.end)))
+    s0, s1 = raw.sentence
+    if own is not None:
+        # The fact's span is the part of the sentence in its own clause.
+        own_pieces = [p for p in loc.pieces if p.clause is own and p.start < s1 and s0 < p.end]
+        if own_pieces:
+            s0 = max(s0, own_pieces[0].start)
+    sentence = " ".join(text[raw.sentence[0] : raw.sentence[1]].split())
+    return Fact(
+        modality=raw.modality,
+        actor=raw.actor,
+        data=sorted(raw.data),
+        purposes=sorted(raw.purposes),
+        license=raw.license,
+        conditions=sorted(raw.conditions),
+        evidence=ev,
+        span=loc.span(text, s0, s1),
+        text=sentence,
+        partial=raw.partial,
+        data_terms=list(raw.data_terms),
+        beneficiaries=sorted(raw.beneficiaries),
+    )
+
+
+def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool = True) -> list[_RawFact]:
+    """Facts of `text`; sentences ending before `skip_before` (a lead-in's own text) yield none."""
+    vocab = ctx.vocab
+    hits: list[tuple[int, frozenset[str]]] = []
+    if use_prefilter:
+        if vocab.keyword_scan is not None:
+            hits = [(m.start(), vocab.concepts_of_word(m.group(0))) for m in vocab.keyword_scan.finditer(text)]
+        if not vocab.always and not any(c & vocab.triggers for _, c in hits):
+            return []
+    sentences = split_sentences(text, vocab)
+    facts: list[_RawFact] = []
+    hi = 0
+    for s0, s1 in sentences:
+        if s1 <= skip_before:
+            continue
+        cand: set[str] | None = None
+        if use_prefilter:
+            while hi < len(hits) and hits[hi][0] < s0:
+                hi += 1
+            cand = set(vocab.always)
+            j = hi
+            while j < len(hits) and hits[j][0] < s1:
+                cand |= hits[j][1]
+                j += 1
+            if not cand & vocab.triggers:
+                continue
+        facts.extend(_analyse_sentence(text, s0, s1, ctx, facts, cand))
+    _link_opt_outs(facts)
+    # Facts made only of the lead-in's own words belong to the parent.
+    if skip_before:
+        facts = [f for f in facts if any(m.start >= skip_before for m in f.evidence if m.kind != "actor")]
+    return facts
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    out: list[Fact] = []
+    seen: set[tuple[Any, ...]] = set()
+    for f in facts:
+        k = f.key() + (f.text, f.partial)
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(f)
+    return out
+
+
+def clause_tags(facts: Iterable[Fact]) -> list[str]:
+    """The flat union of the facts' concepts, for simple policies."""
+    tags: set[str] = set()
+    for f in facts:
+        tags.add(f.modality)
+        tags.update(f.data)
+        tags.update(f.purposes)
+        tags.update(f.conditions)
+        if f.license is not None:
+            tags.add("license")
+            tags.update(f.license.scope_words())
+            if f.license.limited_to_service:
+                tags.add("limited_to_service")
+        if "opt_out_available" in f.conditions:
+            tags.add("opt_out")
+        if f.partial:
+            tags.add("partial")
+        if any(e.concept.startswith("override:") for e in f.evidence):
+            tags.add("override")
+    return sorted(tags)
+
+
+def annotate_document(doc: Document, vocab: Vocabulary) -> None:
+    """Fill every clause's `facts` and `tags`, and each definition's `category`."""
+    ctx = _build_context(vocab, doc.definitions, doc)
+    by_id = {c.id: c for c in doc.clauses}
+    # For a clause that ends with a lead-in: the pieces its children continue from.
+    lead: dict[str, list[tuple[str, Clause, int]]] = {}
+    for clause in doc.clauses:
+        prefix = lead.get(clause.parent or "", []) if clause.parent in by_id else []
+        pieces: list[_Piece] = []
+        parts: list[str] = []
+        pos = 0
+        for ptext, pclause, poff in prefix:
+            pieces.append(_Piece(pos, pos + len(ptext), pclause, poff))
+            parts.append(ptext + " ")
+            pos += len(ptext) + 1
+        own_start = pos
+        pieces.append(_Piece(pos, pos + len(clause.text), clause, 0))
+        parts.append(clause.text)
+        text = "".join(parts)
+        loc = _Locator(pieces, doc.lines)
+        raw = _analyse(text, ctx, skip_before=own_start if prefix else 0)
+        clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
+        clause.tags = clause_tags(clause.facts)
+        # Does this clause end with a lead-in its children continue?
+        stripped = clause.text.rstrip()
+        if stripped and vocab.lead_in is not None and vocab.lead_in.search(stripped[-80:]):
+            sents = split_sentences(clause.text, vocab)
+            if sents:
+                a, b = sents[-1]
+                lead[clause.id] = (prefix + [(clause.text[a:b], clause, a)])[-3:]
+
+
+def annotate_sentence(text: str, vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None = None) -> list[Fact]:
+    """Facts of one piece of text (one or more sentences); spans count lines of `text` from 1.
+
+    `definitions` maps defined terms to a `Definition` (categorised from its
+    text) or directly to a data category.
+    """
+    ctx = _build_context(vocab, definitions, None)
+    lines = text.split("\n")
+    line_starts = []
+    off = 0
+    for i, line in enumerate(lines):
+        line_starts.append((off, i + 1, 1))
+        off += len(line) + 1
+    clause = Clause(id="1", number=None, title=None, level=1, parent=None, path=["1"], text=text,
+                    span=Span(1, max(1, len(lines))), line_starts=line_starts)
+    loc = _Locator([_Piece(0, len(text), clause, 0)], lines)
+    return _dedupe([_to_fact(r, text, loc, clause) for r in _analyse(text, ctx)])
+
+
+def summarise_facts(facts: Iterable[Fact]) -> dict[str, Any]:
+    """What a set of facts says, as flat labels (used by the labelled tests and the bench).
+
+    `ai_training_grant`: the company or a third party is granted or permitted
+    a use for AI training (whatever its conditions); a prohibition, or a
+    user's own permission (an opt-out), is not.
+    """
+    facts = list(facts)
+    lic: set[str] = set()
+    for f in facts:
+        if f.license is not None:
+            lic.update(f.license.scope_words())
+            if f.license.limited_to_service:
+                lic.add("limited_to_service")
+    return {
+        "ai_training_grant": any(
+            f.modality in (GRANT, PERMISSION) and f.actor != USER and "ai_training" in f.purposes for f in facts
+        ),
+        "modalities": sorted({f.modality for f in facts}),
+        "actors": sorted({f.actor for f in facts}),
+        "data": sorted({d for f in facts for d in f.data}),
+        "purposes": sorted({p for f in facts for p in f.purposes}),
+        "conditions": sorted({c for f in facts for c in f.conditions}),
+        "license": sorted(lic),
+        "third_party": any(THIRD_PARTY in f.beneficiaries or f.actor == THIRD_PARTY for f in facts),
+        "partial": any(f.partial for f in facts),
+        "data_terms": sorted({t for f in facts for t in f.data_terms}),
+        "override": any(e.concept.startswith("override:") for f in facts for e in f.evidence),
+    }

@@ -1,0 +1,153 @@
+"""Policy engines: one protocol, two implementations.
+
+`embedded` runs regorus in-process; `opa` talks to a real OPA server. Both
+take a `PolicySet`, hold `data.termslint` for the run, evaluate one document
+at a time by querying `data.termslint.rules` once, and return the same
+normalised, sorted list of `RuleResult`s. The OPA module (and with it
+requests and opa-python-client) is imported only when that engine is chosen.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping, Protocol
+
+from termslint.errors import ConfigError, EngineError
+from termslint.policies import PolicySet
+
+RULES_REF = "data.termslint.rules"
+RESULT_KINDS = ("deny", "warn", "info")
+ENGINES = ("embedded", "opa")
+
+# The shape of `input` used to compile and warm up policies before any
+# document is evaluated, so compile errors surface at load time.
+EMPTY_INPUT: dict[str, Any] = {
+    "schema_version": 1,
+    "document": {"path": "", "title": None, "metadata": {}, "line_count": 0, "suppressions": []},
+    "clauses": [],
+    "definitions": {},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """One element of a rule package's `deny`, `warn` or `info` set."""
+
+    package: str  # e.g. "termslint.rules.ai_training_without_opt_out"
+    kind: str  # deny | warn | info
+    value: Any  # normally an object {code, msg, clause, evidence}; a bare string is accepted
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.package, self.kind, json.dumps(self.value, sort_keys=True))
+
+
+class _Undefined:
+    """A rule or reference with no value (Rego's `undefined`), distinct from null."""
+
+    _instance: _Undefined | None = None
+
+    def __new__(cls) -> _Undefined:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED = _Undefined()
+
+
+class Engine(Protocol):
+    """What the evaluation step and the test runner need from an engine."""
+
+    name: str
+
+    def load(self, policies: PolicySet, *, with_tests: bool = False) -> None:
+        """Compile the policy set (and its unit tests); raises PolicyError on bad Rego."""
+
+    def set_data(self, values: Mapping[str, Mapping[str, Any]]) -> None:
+        """Make each value available as `data.termslint.<key>` (documents, config)."""
+
+    def evaluate(self, doc_input: Mapping[str, Any]) -> list[RuleResult]:
+        """Query `data.termslint.rules` with `doc_input` as `input`."""
+
+    def eval_ref(self, ref: str) -> Any:
+        """The value of one reference such as `data.pkg.test_x`, or UNDEFINED."""
+
+    def take_prints(self) -> list[str]:
+        """Lines written by `print()` since the last call (empty where unsupported)."""
+
+    def close(self) -> None:
+        """Release the engine: stop a server it started."""
+
+    def __enter__(self) -> Engine: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def make_engine(name: str = "embedded", **options: Any) -> Engine:
+    """Create the engine called `name`; options are the engine's keyword arguments.
+
+    `embedded` takes none. `opa` takes `url`, `binary`, `timeout`,
+    `startup_timeout` and `token` (see `termslint.engine.opa.OpaEngine`).
+    """
+    if name == "embedded":
+        from termslint.engine.embedded import EmbeddedEngine
+
+        if options:
+            raise ConfigError(
+                f"the embedded engine takes no options (got {', '.join(sorted(options))})",
+                "remove them, or choose engine: opa",
+            )
+        return EmbeddedEngine()
+    if name == "opa":
+        from termslint.engine.opa import OpaEngine
+
+        try:
+            return OpaEngine(**options)
+        except TypeError as exc:
+            raise ConfigError(f"bad option for the opa engine: {exc}") from None
+    raise ConfigError(f"unknown engine {name!r}", f"choose one of: {', '.join(ENGINES)}")
+
+
+def to_json(value: Any) -> str:
+    """JSON for a policy input or data; dates from front matter become ISO strings."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, tuple):
+        return list(value)
+    return str(value)
+
+
+def collect_results(tree: Any, package: str = "termslint.rules") -> list[RuleResult]:
+    """Flatten the value of `data.termslint.rules` into sorted RuleResults.
+
+    Packages nest (`termslint.rules.acme.x` appears under key "acme"), so the
+    tree is walked; a list under `deny`, `warn` or `info` is a result set.
+    """
+    results: list[RuleResult] = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key in RESULT_KINDS and isinstance(value, list):
+                results.extend(RuleResult(package, key, item) for item in value)
+            elif isinstance(value, dict):
+                results.extend(collect_results(value, f"{package}.{key}"))
+    results.sort(key=RuleResult.sort_key)
+    return results
+
+
+def check_data_keys(values: Mapping[str, Any]) -> None:
+    for key in values:
+        if key in ("rules", "lib", "tests") or not key.isidentifier():
+            raise EngineError(f"data.termslint.{key} cannot be set as data", "use another key")

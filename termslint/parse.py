@@ -1,0 +1,1276 @@
+"""Markdown terms -> `Document` of clauses, definitions and cross-references.
+
+Three passes, each linear in the document:
+
+1. `_Walker` reads markdown-it-py's token stream once and emits a flat list of
+   events: clause candidates (headings, numbered paragraphs, bold run-ins,
+   ordered-list items, each with a parsed `_Label`), text segments, list ends
+   and waivers. Every line keeps its file line from `token.map`.
+2. `_fix_candidates` repairs what converted documents get wrong: a table of
+   contents repeated before the real sections, and a Markdown list number
+   that disagrees with the number written in the clause's children.
+3. `_build_tree` places each candidate with a stack of open clauses. Written
+   numbers nest by prefix ("10.2" under "10"), lettered and roman items by
+   style ("(b)" is a sibling of "(a)", "(i)" opens a level below it), headings
+   by level. Then ids, definitions, references and uses are filled in, with a
+   dict lookup per reference, never a rescan.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from termslint.errors import InputError
+from termslint.model import Clause, Definition, Document, Reference, Span, Suppression
+from termslint.parse_defs import Segment, TextLine, compile_terms, find_definitions, find_uses, is_definitions_title
+from termslint import parse_refs as refs
+
+# Built once: markdown-it's rule chains are compiled in the constructor.
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+
+# --- labels -----------------------------------------------------------------
+
+_PREFIX_WORDS = r"(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)"
+_PREFIXED = re.compile(rf"{_PREFIX_WORDS}\s*(\d{{1,3}}(?:\.\d{{1,3}})*|[IVXL]{{1,6}}|[ivxl]{{1,6}})\b\.?")
+_DOTTED = re.compile(r"(\d{1,3})((?:\.\d{1,3}){0,5})(\.?)(?=\s|[A-Za-z(“\"]|$)")
+_PAREN = re.compile(r"\((\d{1,3}|[a-z]{1,2}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)(?=\s|[A-Za-z“\"]|$)")
+_SEQ_DOT = re.compile(r"([a-z]|[ivx]{1,5}|[A-Z]|[IVX]{1,5})([.)])(?=\s)")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+_AFTER_LABEL = re.compile(r"[\s.:\-–—)]*")
+_PART_TITLE = re.compile(
+    r"(?i)^(part|schedule|annex|appendix|exhibit|chapter|title|book|division|module|attachment|addendum|supplement)\b"
+)
+_META_HEADING = re.compile(r"(?i)^\W*(effective|last\s+(updated|modified|revised)|updated|revised|version|date)\b.*\d")
+_ROMAN_FORM = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")
+_SEPARATOR = re.compile(r"\s*[.:\-–—)]")
+_SENTENCE_CUT = re.compile(r"[a-z)]{2}[.:] |[A-Z)]{3}[.:] ")
+_PLAIN_RUN_IN = re.compile(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-Z“\"])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[^\w]+")
+_GH_DROP = re.compile(r"[^\w\- ]")
+_DOTTED_ID = re.compile(r"\d+(?:\.\d+)*")
+_MARKUP_CHARS = re.compile(r"[*_#>`\\]")
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
+
+
+def _roman(s: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(s.lower()):
+        v = _ROMAN_VALUES.get(ch, 0)
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+def _is_roman(s: str) -> bool:
+    s = s.lower()
+    return bool(s) and all(c in _ROMAN_VALUES for c in s) and 0 < _roman(s) < 40 and (
+        _ROMAN_FORM.fullmatch(s) is not None
+    )
+
+
+@dataclass(slots=True)
+class _Label:
+    """A clause number as written at the start of a heading, paragraph or list item."""
+
+    kind: str  # dotted | prefixed | item | seq
+    parts: tuple[str, ...]  # ("10", "2"); ("IV",); ("b",)
+    raw: str  # as written, without a trailing dot: "10.2", "(b)", "b", "IV"
+    end: int  # where the label ends in its line
+    marker: str = ""  # seq: "()", ".", ")"; prefixed: the word, lowercased
+    upper: bool = False
+    seq: str = ""  # seq: alpha | roman | num | ambiguous (resolved when placed)
+
+    @property
+    def numeric(self) -> bool:
+        return all(p.isdigit() for p in self.parts)
+
+
+def _parse_label(text: str, context: str) -> _Label | None:
+    """The label that opens `text`, if any. `context`: heading | para | line | bullet."""
+    if not text or not (text[0].isalnum() or text[0] in "(§"):
+        return None
+    c0 = text[0]
+    if c0 in "SsAaCc§" and context != "bullet":
+        m = _PREFIXED.match(text)
+        if m:
+            rest = text[m.end():]
+            # In running text "Section 230 of the Act ..." is a reference, not a heading.
+            if context == "heading" or not rest.strip() or _SEPARATOR.match(text, m.end() - 1) or (
+                rest[:1] == " " and _title_like(rest.strip(), strict=True)
+            ):
+                word = re.match(r"\S+", text)
+                return _Label("prefixed", (m.group(1),), m.group(1), m.end(), marker=word.group(0).lower() if word else "")
+    if c0.isdigit():
+        m = _DOTTED.match(text)
+        if not m:
+            return None
+        depth = 1 + m.group(2).count(".")
+        if context == "bullet" and depth < 2:
+            return None
+        if depth == 1 and not m.group(3) and context not in ("heading", "bold"):
+            # A bare "10 days ..." is prose; "1 BACKGROUND" (PDF exports) is a heading.
+            rest = text[m.end():].strip()
+            if not (rest and rest.isupper() and len(rest) < 80):
+                return None
+        if context == "line" and depth == 1 and not m.group(3):
+            return None
+        parts = (m.group(1),) + tuple(p for p in m.group(2).split(".") if p)
+        return _Label("dotted", parts, ".".join(parts), m.end())
+    if c0 == "(":
+        m = _PAREN.match(text)
+        if not m:
+            return None
+        core = m.group(1)
+        if core.isdigit():
+            return _Label("seq", (core,), f"({core})", m.end(), "()", False, "num")
+        return _seq_label(core, "()", m.end(), f"({core})")
+    if context == "bullet":
+        return None
+    m = _SEQ_DOT.match(text)
+    if m:
+        return _seq_label(m.group(1), m.group(2), m.end(), m.group(1))
+    return None
+
+
+def _seq_label(core: str, marker: str, end: int, raw: str) -> _Label | None:
+    upper = core.isupper()
+    if len(core) == 1:
+        kind = "ambiguous" if core.lower() in "ivxlcdm" else "alpha"
+    elif _is_roman(core):
+        kind = "roman"
+    elif len(core) == 2 and core[0] == core[1]:
+        kind = "alpha"  # (aa), (bb)
+    else:
+        return None
+    return _Label("seq", (core,), raw, end, marker, upper, kind)
+
+
+def _title_like(s: str, strict: bool = False) -> bool:
+    """Does `s` read as a heading ("Customer Content", "LIMITATION OF LIABILITY")?
+
+    `strict` is for guesses from plain text, where a sentence fragment cut by
+    a PDF line break must not pass: no commas, brackets or quotes.
+    """
+    s = s.strip()
+    if not 2 <= len(s) <= 100 or s[-1] in ".;,!?" or sum(ch.isalpha() for ch in s) < 3:
+        return False
+    if strict and (any(ch in s for ch in ",(“\":") or ". " in s):
+        return False
+    words = s.split()
+    if len(words) > (8 if strict else 14) or words[-1].lower() in _SMALL_WORDS:
+        return False
+    if not (s[0].isupper() or s[0].isdigit() or s[0] in "“\"'"):
+        return False
+    if strict and not s.isupper():
+        # A guess from plain text must be Title Case: "The Platform", not "Flurry is provided by".
+        big = [w for w in words if w.lower() not in _SMALL_WORDS]
+        return sum(w[:1].isupper() or w[:1].isdigit() for w in big) * 10 >= 7 * len(big)
+    return True
+
+
+# --- phase 1: tokens -> events ------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class _Node:
+    """A clause candidate, and once placed, a node of the clause tree."""
+
+    kind: str  # heading | para | item | bold | preamble
+    hlevel: int  # 1-6 for Markdown headings, 7 for bold-line headings, 0 otherwise
+    label: _Label | None
+    title: str | None
+    start: int  # 1-based file lines
+    head_end: int
+    segs: list[Segment] = field(default_factory=list)
+    title_guess: bool = False  # title inferred from plain text; undone if the next line continues it
+    heading_text: str = ""  # rendered heading, for the GitHub anchor
+    html_anchor: str | None = None
+    list_id: int = -1
+    list_depth: int = 0
+    closed: bool = False  # its Markdown list has ended
+    toc: bool = False
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+    parts: tuple[str, ...] | None = None  # numeric path, for prefix nesting
+    base: str = ""  # id before de-duplication
+    id: str = ""
+    number: str | None = None
+    suppressions: list[Suppression] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    line: int
+    strong: list[tuple[int, int]]
+    emph: list[tuple[int, int]]  # strong and em together, for run-in titles
+    raw_start: int = 0  # characters stripped from the left
+
+
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(
+    r"^\s*termslint-disable(?P<file>-file)?\s+(?P<codes>[A-Za-z]+\d+(?:\s*,\s*[A-Za-z]+\d+)*)"
+    r"(?:\s+reason\s*=\s*(?:\"(?P<r1>[^\"]*)\"|'(?P<r2>[^']*)'))?\s*$",
+    re.DOTALL,
+)
+_HTML_ANCHOR = re.compile(r"<a\s[^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+Event = tuple[str, Any]
+
+
+class _Walker:
+    """One pass over the token stream, emitting events (see the module docstring)."""
+
+    def __init__(self, path: str, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.events: list[Event] = []
+        self.front_matter: dict[str, Any] = {}
+        self.file_suppressions: list[Suppression] = []
+        self.title_token: tuple[str, int] | None = None  # first H1 text and line
+        self.anchor_links: list[tuple[str, str, int]] = []  # (anchor, link text, line)
+        self._list_ids = 0
+        self._pending_anchor: str | None = None
+        self.seen_clause = False
+        self.last_text = ""
+
+    # -- inline rendering
+
+    def inline_lines(self, tok: Token, first_line: int) -> list[_Line]:
+        out: list[_Line] = []
+        buf: list[str] = []
+        pos = 0
+        strong: list[tuple[int, int]] = []
+        emph: list[tuple[int, int]] = []
+        opens: list[tuple[str, int]] = []
+        line_no = first_line
+        link: tuple[str, int, int] | None = None
+
+        def flush() -> None:
+            nonlocal buf, pos, strong, emph, line_no
+            raw = "".join(buf).replace("\xa0", " ")
+            stripped = raw.lstrip()
+            cut = len(raw) - len(stripped)
+            text = stripped.rstrip()
+            n = len(text)
+            if emph:
+                out.append(_Line(
+                    text, line_no,
+                    [(max(0, a - cut), min(n, b - cut)) for a, b in strong if b - cut > 0 and a - cut < n],
+                    [(max(0, a - cut), min(n, b - cut)) for a, b in emph if b - cut > 0 and a - cut < n],
+                    cut,
+                ))
+            else:
+                out.append(_Line(text, line_no, [], [], cut))
+            buf, pos, strong, emph = [], 0, [], []
+            line_no += 1
+
+        for ch in tok.children or ():
+            t = ch.type
+            if t == "text" or t == "code_inline":
+                buf.append(ch.content)
+                pos += len(ch.content)
+            elif t == "softbreak" or t == "hardbreak":
+                for kind, start in opens:  # emphasis running across a line break
+                    (strong if kind == "s" else emph).append((start, pos))
+                    if kind == "s":
+                        emph.append((start, pos))
+                flush()
+                opens = [(k, 0) for k, _ in opens]
+            elif t == "strong_open":
+                opens.append(("s", pos))
+            elif t == "em_open":
+                opens.append(("e", pos))
+            elif t == "strong_close" or t == "em_close":
+                want = "s" if t == "strong_close" else "e"
+                for i in range(len(opens) - 1, -1, -1):
+                    if opens[i][0] == want:
+                        start = opens.pop(i)[1]
+                        if want == "s":
+                            strong.append((start, pos))
+                        emph.append((start, pos))
+                        break
+            elif t == "link_open":
+                href = str(ch.attrs.get("href", ""))
+                link = (href[1:], pos, line_no) if href.startswith("#") and len(href) > 1 else None
+            elif t == "link_close" and link is not None:
+                words = "".join(buf)[link[1]:] if link[2] == line_no else ""
+                self.anchor_links.append((link[0], words.strip() or "#" + link[0], link[2]))
+                link = None
+            elif t == "image":
+                buf.append(ch.content)
+                pos += len(ch.content)
+            elif t == "html_inline":
+                self.html(ch.content, line_no, inline=True)
+                for _ in range(ch.content.count("\n")):
+                    flush()
+        flush()
+        return out
+
+    # -- html: waivers and anchors
+
+    def html(self, content: str, line: int, inline: bool = False) -> list[str]:
+        """Handle waivers and anchors in an HTML fragment; return its visible text lines."""
+        if "<!--" in content:
+            for m in _COMMENT.finditer(content):
+                body = m.group(1)
+                if "termslint-disable" not in body:
+                    continue
+                d = _DIRECTIVE.match(body)
+                cline = line + content.count("\n", 0, m.start())
+                if not d:
+                    continue
+                codes = [c.strip().upper() for c in d.group("codes").split(",")]
+                reason = d.group("r1") if d.group("r1") is not None else d.group("r2")
+                sup = Suppression(codes, reason.strip() or None if reason is not None else None,
+                                  Span(cline, cline + m.group(0).count("\n")),
+                                  "file" if d.group("file") else "clause")
+                if sup.scope == "file":
+                    self.file_suppressions.append(sup)
+                else:
+                    self.events.append(("sup", sup))
+        if "<a" in content or "<A" in content:
+            m2 = _HTML_ANCHOR.search(content)
+            if m2:
+                self._pending_anchor = m2.group(1)
+        if inline:
+            return []
+        text = _TAG.sub("", _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), content))
+        return text.split("\n")
+
+    # -- the walk
+
+    def walk(self, tokens: list[Token]) -> None:
+        ol_stack: list[int] = []  # ids of open ordered lists
+        bullet_depth = 0
+        item: tuple[str, int, int] | None = None  # pending ordered item: number, line, list id
+        i = 0
+        n = len(tokens)
+        while i < n:
+            tok = tokens[i]
+            t = tok.type
+            if t == "paragraph_open":
+                inline = tokens[i + 1]
+                start = tok.map[0] + 1 if tok.map else 1
+                ctx = "bullet" if bullet_depth and not item else "para"
+                self.paragraph(self.inline_lines(inline, start), ctx, item, len(ol_stack))
+                item = None
+                i += 3
+                continue
+            if item is not None and t != "paragraph_open":
+                self.emit_item(item, len(ol_stack))
+                item = None
+            if t == "heading_open":
+                self.heading(tok, tokens[i + 1])
+                i += 3
+                continue
+            if t == "ordered_list_open":
+                self._list_ids += 1
+                ol_stack.append(self._list_ids)
+            elif t == "ordered_list_close":
+                self.events.append(("close", ol_stack.pop()))
+            elif t == "bullet_list_open":
+                bullet_depth += 1
+            elif t == "bullet_list_close":
+                bullet_depth -= 1
+            elif t == "list_item_open" and tok.markup in (".", ")") and ol_stack:
+                item = (tok.info or "1", (tok.map[0] + 1) if tok.map else 1, ol_stack[-1])
+            elif t == "tr_open":
+                i = self.table_row(tokens, i)
+                continue
+            elif t == "html_block":
+                start = tok.map[0] + 1 if tok.map else 1
+                texts = self.html(tok.content, start)
+                self.plain_lines(texts, start)
+            elif t == "code_block" or t == "fence":
+                start = tok.map[0] + 1 if tok.map else 1
+                self.plain_lines(tok.content.split("\n"), start + (1 if t == "fence" else 0))
+            elif t == "front_matter":
+                self.read_front_matter(tok)
+            i += 1
+        if item is not None:
+            self.emit_item(item, len(ol_stack))
+
+    def plain_lines(self, texts: list[str], start: int) -> None:
+        seg_lines: list[TextLine] = []
+        for k, raw in enumerate(texts):
+            text = raw.replace("\xa0", " ").strip()
+            if text:
+                seg_lines.append((text, start + k, self.col(start + k, text)))
+        if seg_lines:
+            self.content(Segment(seg_lines))
+
+    def table_row(self, tokens: list[Token], i: int) -> int:
+        line = tokens[i].map[0] + 1 if tokens[i].map else 1
+        cells: list[str] = []
+        i += 1
+        while tokens[i].type != "tr_close":
+            if tokens[i].type == "inline":
+                cells.append(" ".join(ln.text for ln in self.inline_lines(tokens[i], line)).strip())
+            i += 1
+        text = " | ".join(cells).strip(" |")
+        if text:
+            self.content(Segment([(text, line, self.col(line, cells[0] if cells[0] else text))]))
+        return i + 1
+
+    def col(self, line: int, text: str) -> int:
+        raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        probe = text[:6]
+        k = raw.find(probe) if probe else -1
+        if k < 0:
+            k = len(raw) - len(raw.lstrip())
+        return k + 1
+
+    def content(self, seg: Segment) -> None:
+        self._pending_anchor = None
+        if seg.lines:
+            self.last_text = seg.lines[-1][0]
+        self.events.append(("seg", seg))
+
+    def read_front_matter(self, tok: Token) -> None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+
+        try:
+            data = YAML(typ="safe", pure=True).load(tok.content)
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = (tok.map[0] if tok.map else 0) + 2 + (mark.line if mark is not None else 0)
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise InputError(
+                f"{self.path}:{line}: front matter is not valid YAML ({problem})",
+                "fix the YAML between the '---' lines",
+            ) from None
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            line = (tok.map[0] if tok.map else 0) + 2
+            raise InputError(
+                f"{self.path}:{line}: front matter must be a mapping of keys to values",
+                "write it as 'key: value' lines between the '---' lines",
+            )
+        self.front_matter = {_snake(str(k)): _jsonable(v) for k, v in data.items()}
+
+    def heading(self, tok: Token, inline: Token) -> None:
+        start = tok.map[0] + 1 if tok.map else 1
+        end = tok.map[1] if tok.map else start
+        lines = self.inline_lines(inline, start)
+        text = " ".join(ln.text for ln in lines).strip()
+        level = int(tok.tag[1])
+        if level == 1 and self.title_token is None and not self.seen_clause:
+            label = _parse_label(text, "heading")
+            if label is None:
+                self.title_token = (text, start)
+                self._pending_anchor = None
+                return
+        if not text or (_META_HEADING.match(text) and len(text) < 120):
+            # "Effective as of 31 January 2023" set as a heading is metadata, not a clause.
+            self.content(Segment([(text, start, self.col(start, text))] if text else []))
+            return
+        label = _parse_label(text, "heading")
+        title: str | None = text
+        if label is not None:
+            rest = text[label.end:]
+            rest = rest[_AFTER_LABEL.match(rest).end():] if rest else ""  # type: ignore[union-attr]
+            title = rest.strip() or None
+        node = _Node("heading", level, label, title, start, end, heading_text=text)
+        self.emit(node)
+
+    def emit(self, node: _Node) -> None:
+        self.last_text = node.segs[-1].lines[-1][0] if node.segs and node.segs[-1].lines else "."
+        node.html_anchor = self._pending_anchor
+        self._pending_anchor = None
+        self.seen_clause = True
+        self.events.append(("node", node))
+
+    def emit_item(self, item: tuple[str, int, int], depth: int) -> None:
+        number, line, list_id = item
+        label = _Label("item", (number,), number, 0)
+        node = _Node("item", 0, label, None, line, line, list_id=list_id, list_depth=depth)
+        self.emit(node)
+
+    def paragraph(self, lines: list[_Line], ctx: str, item: tuple[str, int, int] | None, depth: int) -> None:
+        """Split a paragraph into clause starts and content (see `_split_points`)."""
+        if not lines or not any(ln.text for ln in lines):
+            if item is not None:
+                self.emit_item(item, depth)
+            return
+        starts = [0] if item is not None else []
+        labels: dict[int, _Label | None] = {}
+        for k, ln in enumerate(lines):
+            c = ctx if k == 0 else "line"
+            if k and not _can_split(lines[k - 1].text):
+                continue
+            lab = _parse_label(ln.text, c)
+            if lab is None and k == 0 and ctx == "para" and ln.strong and ln.strong[0][0] == 0:
+                lab = _parse_label(ln.text, "bold")
+            if lab is not None and lab.kind == "dotted" and k == 0 and not _can_split(self.last_text or "."):
+                after = ln.text[lab.end:].lstrip()
+                if after[:1].islower():
+                    lab = None  # "... in accordance with clause" / "13.3 below.": a PDF line break
+            if lab is not None:
+                labels[k] = lab
+                if k not in starts:
+                    starts.append(k)
+        bounds = starts + [len(lines)]
+        if not starts or starts[0] > 0:
+            head_end = starts[0] if starts else len(lines)
+            self.content_or_bold(lines[:head_end])
+        for a, b in zip(bounds, bounds[1:]):
+            self.clause_chunk(lines[a:b], labels.get(a), item if a == 0 else None, depth)
+
+    def content_or_bold(self, lines: list[_Line]) -> None:
+        """Unlabelled text; a short all-bold paragraph may be a heading (decided later)."""
+        seg = _segment(lines, self)
+        if len(lines) == 1 and _all_bold(lines[0]):
+            text = lines[0].text.strip()
+            title = text.rstrip(":").strip()
+            last = self._last_node()
+            if last is not None and last.title is None and not last.segs and _title_like(title):
+                # "_Clause 1_" then "**Purpose and scope**": the bold line is its title.
+                last.title = title
+                last.head_end = lines[0].line
+                return
+            if _title_like(text):
+                node = _Node("bold", 7, None, title, lines[0].line, lines[0].line, heading_text=text)
+                node.html_anchor, self._pending_anchor = self._pending_anchor, None
+                self.events.append(("bold", (node, seg)))
+                return
+        self.content(seg)
+
+    def _last_node(self) -> _Node | None:
+        if self.events and self.events[-1][0] == "node":
+            node: _Node = self.events[-1][1]
+            return node
+        return None
+
+    def clause_chunk(self, lines: list[_Line], label: _Label | None,
+                     item: tuple[str, int, int] | None, depth: int) -> None:
+        first = lines[0]
+        text = first.text
+        pos = 0
+        kind = "para"
+        list_id = -1
+        if label is not None:
+            pos = label.end
+        if item is not None:
+            kind = "item"
+            list_id = item[2]
+            if label is None:
+                label = _Label("item", (item[0],), item[0], 0)
+        if label is None:  # pragma: no cover - callers always pass one
+            return
+        title, rest_at, guess = _run_in_title(first, pos, single=len(lines) == 1)
+        node = _Node(kind, 0, label, title, first.line, first.line, title_guess=guess,
+                     list_id=list_id, list_depth=depth, heading_text=text)
+        rest = text[rest_at:]
+        seg_lines: list[_Line] = []
+        if rest.strip():
+            stripped = rest.lstrip(" .:–—-")
+            cut = len(text) - len(stripped)
+            seg_lines.append(_Line(stripped.rstrip(), first.line,
+                                   [(a - cut, b - cut) for a, b in first.strong if a >= cut],
+                                   [], first.raw_start + cut))
+        seg_lines.extend(lines[1:])
+        if seg_lines:
+            node.segs.append(_segment(seg_lines, self))
+        self.emit(node)
+
+
+def _can_split(prev: str) -> bool:
+    """A later line of a paragraph may open a clause only after a clause-ending line."""
+    prev = prev.rstrip()
+    return bool(prev) and (prev[-1] in ".:;" or prev.endswith((" and", " or", "; and", "; or")))
+
+
+def _all_bold(line: _Line) -> bool:
+    if not line.strong or not line.text:
+        return False
+    covered = [False] * len(line.text)
+    for a, b in line.strong:
+        for k in range(max(0, a), min(len(covered), b)):
+            covered[k] = True
+    return all(c or not line.text[k].strip() or line.text[k] in ".:" for k, c in enumerate(covered))
+
+
+def _run_in_title(line: _Line, pos: int, single: bool) -> tuple[str | None, int, bool]:
+    """(title, where the text after it starts, guessed?) for a clause's first line."""
+    text = line.text
+    p = pos + (len(text[pos:]) - len(text[pos:].lstrip(" .:)–—-"))) if pos else 0
+    if p >= len(text):
+        return None, len(text), False
+    for a, b in line.emph:
+        if a <= p < b or (a > p and not text[p:a].strip()):
+            run_end = b
+            # "**10.2** **Title.** Text": the label's own bold run ends before the title's.
+            if a < pos and b <= pos + 1:
+                continue
+            title = text[max(a, p):run_end]
+            cut = _SENTENCE_CUT.search(title)
+            if cut:  # "**BINDING ARBITRATION. YOU AND WE AGREE ...**": the title is the first sentence
+                run_end = max(a, p) + cut.end() - 1
+                title = title[: cut.end() - 2]
+            title = title.strip().rstrip(".:").strip()
+            if title and len(title) <= 150 and len(title.split()) <= 20 and title[-1] not in ";,!?":
+                return title, run_end, False
+            break
+    rest = text[p:]
+    if single and _title_like(rest, strict=True):
+        return rest.strip(), len(text), True
+    m = _PLAIN_RUN_IN.match(rest)
+    if m and _title_like(m.group(1), strict=True) and sum(ch.isalpha() for ch in m.group(1)) >= 3:
+        if all(w[:1].isupper() or w in _SMALL_WORDS for w in m.group(1).split()):
+            return m.group(1), p + m.end(), True
+    return None, p, False
+
+
+def _segment(lines: list[_Line], walker: _Walker) -> Segment:
+    seg_lines: list[TextLine] = []
+    bold: list[tuple[int, int, int]] = []
+    for ln in lines:
+        if not ln.text:
+            continue
+        idx = len(seg_lines)
+        seg_lines.append((ln.text, ln.line, walker.col(ln.line, ln.text)))
+        bold.extend((idx, a, b) for a, b in ln.strong if b > a)
+    return Segment(seg_lines, bold)
+
+
+def _snake(key: str) -> str:
+    key = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.strip())
+    return re.sub(r"[^0-9a-zA-Z]+", "_", key).strip("_").lower()
+
+
+def _jsonable(value: Any) -> Any:
+    """Front-matter values as JSON can carry them (YAML dates become ISO strings)."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# --- phase 2: repairs for converted documents -----------------------------------
+
+
+def _key(node: _Node) -> str | None:
+    """What a table-of-contents entry shares with its section: number and title."""
+    lab = node.label
+    if lab is not None and lab.kind == "seq":
+        return None
+    words = node.title or (node.segs[0].lines[0][0] if node.segs and node.segs[0].lines else "")
+    title = _NON_ALNUM.sub("", words[:80].lower())[:40]
+    if not title:
+        return None
+    return (lab.raw if lab is not None else "") + ":" + title
+
+
+def _fix_candidates(events: list[Event]) -> None:
+    """Undo guessed titles, drop a table of contents, let written numbers beat list numbers."""
+    idx = [k for k, ev in enumerate(events) if ev[0] in ("node", "bold")]
+    nodes: list[_Node] = [events[k][1] if events[k][0] == "node" else events[k][1][0] for k in idx]
+    # A guessed title that the next paragraph continues in lower case was a sentence.
+    for k, node in zip(idx, nodes):
+        if node.title_guess and not node.segs and k + 1 < len(events) and events[k + 1][0] == "seg":
+            seg: Segment = events[k + 1][1]
+            if seg.lines and seg.lines[0][0][:1].islower() and node.title:
+                node.segs.append(Segment([(node.title, node.start, 1)]))
+                node.title = None
+    # Table of contents: two or more consecutive empty candidates whose numbers
+    # (or titles) come back later as the real sections.
+    last_at: dict[str, int] = {}
+    bare = [all(ln[1] <= node.head_end for seg in node.segs for ln in seg.lines) for node in nodes]
+    joined = [  # no text between this candidate and the next
+        pos + 1 < len(nodes) and all(events[j][0] != "seg" for j in range(idx[pos] + 1, idx[pos + 1]))
+        for pos in range(len(nodes))
+    ]
+    pos = 0
+    while pos < len(nodes):
+        if not bare[pos]:
+            pos += 1
+            continue
+        end = pos
+        while joined[end] and bare[end + 1]:
+            end += 1
+        if end > pos and not last_at:  # keys are needed only once a run is found
+            for p2, nd in enumerate(nodes):
+                key = _key(nd)
+                if key:
+                    last_at[key] = p2
+        run = range(pos, end + 1)
+        hits = [p for p in run if (key := _key(nodes[p])) is not None and last_at.get(key, -1) > end]
+        if len(hits) >= 2 and len(hits) * 2 >= len(run):
+            for p in hits:
+                node = nodes[p]
+                text = node.heading_text or node.title or ""
+                events[idx[p]] = ("seg", Segment([(text, node.start, 1)]))
+                node.toc = True
+        pos = end + 1
+    # "27. **CUSTOMER CONTENT**" followed by "**10.1 ...**": the written 10 wins.
+    live = [(k, n) for k, n in zip(idx, nodes) if not n.toc]
+    for (k, node), (_, nxt) in zip(live, live[1:]):
+        lab, nl = node.label, nxt.label
+        if (node.kind == "item" and lab is not None and lab.kind == "item" and not node.segs and nl is not None
+                and nl.kind == "dotted" and len(nl.parts) == 2 and nl.parts[0] != lab.raw):
+            node.label = _Label("dotted", (nl.parts[0],), nl.parts[0], 0)
+
+
+# --- phase 3: the clause tree ----------------------------------------------------
+
+_PARENT, _SIBLING, _SKIP = 1, 2, 3
+
+
+def _is_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return len(a) < len(b) and b[: len(a)] == a
+
+
+def _heading_rel(e: _Node, c: _Node) -> int:
+    if not e.hlevel:
+        return _SKIP
+    pe, pc = e.parts, c.parts
+    if pe is not None and pc is not None:
+        if _is_prefix(pe, pc):
+            return _PARENT
+        if len(pe) == len(pc) and pe[:-1] == pc[:-1]:
+            return _SIBLING
+        if len(pe) > len(pc):
+            return _SKIP
+    elif pc is not None and len(pc) == 1 and e.label is None:
+        # An unnumbered heading ("Introduction") holds numbered sections only
+        # when it is a divider such as "Part A" or "Schedule 2".
+        return _PARENT if e.hlevel < c.hlevel and _PART_TITLE.match(e.title or "") else _SKIP
+    el, cl = e.label, c.label
+    if el is not None and cl is not None and el.kind == cl.kind == "prefixed" and el.marker == cl.marker:
+        return _SIBLING
+    return _PARENT if e.hlevel < c.hlevel else _SKIP
+
+
+def _written_rel(e: _Node, c: _Node) -> int:
+    pe, pc = e.parts, c.parts
+    if pe is not None and pc is not None:
+        if _is_prefix(pe, pc):
+            return _PARENT
+        if len(pe) == len(pc) and pe[:-1] == pc[:-1]:
+            return _SIBLING
+        if len(pe) > len(pc):
+            return _SKIP
+    el, cl = e.label, c.label
+    if el is not None and cl is not None and el.kind == cl.kind == "prefixed" and el.marker == cl.marker:
+        return _SIBLING
+    return _PARENT if e.hlevel else _SKIP
+
+
+def _resolve_seq(lab: _Label, stack: list[_Node]) -> str:
+    """"(i)" after "(h)" is a letter; after nothing, or after "(iv)"-style items, a numeral."""
+    core = lab.parts[0].lower()
+    for e in reversed(stack):
+        el = e.label
+        if el is None or el.kind != "seq" or el.marker != lab.marker or el.upper != lab.upper:
+            continue
+        prev = el.parts[0].lower()
+        if el.seq == "alpha" and len(prev) == 1 and ord(prev) == ord(core) - 1:
+            return "alpha"
+        if el.seq == "roman" and _roman(prev) == _roman(core) - 1:
+            return "roman"
+    return "roman" if core == "i" else "alpha"
+
+
+def _parent_depth(node: _Node, stack: list[_Node]) -> int:
+    """How many stack entries stay open below `node`; the last of them is its parent."""
+    lab = node.label
+    top = len(stack)
+    if node.hlevel:
+        for i in range(top - 1, -1, -1):
+            r = _heading_rel(stack[i], node)
+            if r != _SKIP:
+                return i + 1 if r == _PARENT else i
+        return 0
+    assert lab is not None
+    if lab.kind in ("dotted", "prefixed"):
+        if node.parts is not None and len(node.parts) == 1 and node.parts[0] in ("1", "0"):
+            return top  # a "1" restarts numbering one level down (or opens the document)
+        for i in range(top - 1, -1, -1):
+            r = _written_rel(stack[i], node)
+            if r != _SKIP:
+                return i + 1 if r == _PARENT else i
+        return 0
+    for i in range(top - 1, -1, -1):
+        e = stack[i]
+        el = e.label
+        if lab.kind == "item":
+            if e.kind == "item" and el is not None and el.kind == "item":
+                if e.list_depth == node.list_depth:
+                    return i
+                if e.list_depth < node.list_depth:
+                    break
+        elif el is not None and el.kind == "seq" and (el.marker, el.upper, el.seq) == (lab.marker, lab.upper, lab.seq):
+            return i
+        if e.hlevel:
+            break
+    return top
+
+
+def _last_text(node: _Node) -> str:
+    return node.segs[-1].lines[-1][0] if node.segs and node.segs[-1].lines else ""
+
+
+def _series_done(node: _Node) -> bool:
+    """Has a run of "(a) ...; (b) ...; (c) ... ." items ended with its last item?
+
+    Then a following unlabelled paragraph is the parent's text, not the item's.
+    """
+    lab, parent = node.label, node.parent
+    if lab is None or lab.kind != "seq" or node.title or node.children or parent is None or len(parent.children) < 2:
+        return False
+    prev = parent.children[-2]
+    if prev.label is None or prev.label.kind != "seq" or prev.label.marker != lab.marker:
+        return False
+    mine, before = _last_text(node).rstrip(), _last_text(prev).rstrip()
+    return mine.endswith(".") and before.endswith((";", ",", " and", " or", "; and", "; or"))
+
+
+def _build_tree(events: list[Event], numbered_doc: bool) -> list[_Node]:
+    stack: list[_Node] = []
+    nodes: list[_Node] = []
+    preamble: _Node | None = None
+    pending: list[Suppression] = []
+    for kind, payload in events:
+        if kind == "bold":
+            node, seg = payload
+            if numbered_doc:
+                kind, payload = "seg", seg
+            else:
+                kind, payload = "node", node
+        if kind == "seg":
+            while len(stack) > 1 and (stack[-1].closed or _series_done(stack[-1])):
+                stack.pop()
+            if stack:
+                stack[-1].segs.append(payload)
+            else:
+                if preamble is None:
+                    preamble = _Node("preamble", 0, None, None, 0, 0)
+                    nodes.append(preamble)
+                preamble.segs.append(payload)
+        elif kind == "close":
+            for nd in stack:
+                if nd.list_id == payload:
+                    nd.closed = True
+        elif kind == "sup":
+            pending.append(payload)
+        elif kind == "node":
+            node = payload
+            lab = node.label
+            if lab is not None and lab.kind == "seq" and lab.seq == "ambiguous":
+                lab.seq = _resolve_seq(lab, stack)
+            if lab is not None and lab.kind in ("dotted", "prefixed") and lab.numeric:
+                node.parts = lab.parts
+            depth = _parent_depth(node, stack) if node.hlevel or lab is not None else len(stack)
+            del stack[depth:]
+            node.parent = stack[-1] if stack else None
+            if lab is not None and lab.kind == "item":
+                pp = node.parent.parts if node.parent is not None else ()
+                node.parts = (pp + (lab.raw,)) if pp is not None and lab.numeric else None
+            if node.parent is not None:
+                node.parent.children.append(node)
+            node.suppressions.extend(pending)
+            pending = []
+            stack.append(node)
+            nodes.append(node)
+    if pending:
+        target = nodes[-1] if nodes else None
+        if target is not None:
+            target.suppressions.extend(pending)
+    return nodes
+
+
+def _compose(parent: str, core: str) -> str:
+    if core.isdigit() and _DOTTED_ID.fullmatch(parent):
+        return f"{parent}.{core}"
+    return f"{parent}({core})"
+
+
+def _slug(text: str) -> str:
+    s = _NON_WORD.sub("-", text.lower()).strip("-_")
+    if len(s) > 60:
+        s = s[:60].rsplit("-", 1)[0]
+    return s or "section"
+
+
+def _github_slug(text: str) -> str:
+    return _GH_DROP.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def _identify(node: _Node) -> None:
+    """Set `base` (the id before de-duplication) and `number` from the label and parent."""
+    parent, lab = node.parent, node.label
+    if node.kind == "preamble":
+        node.base, node.number = "preamble", None
+        return
+    if lab is None:
+        slug = _slug(node.title or node.heading_text or "section")
+        node.base = f"{parent.base}/{slug}" if parent is not None else slug
+        node.number = None
+        return
+    numbered_parent = parent is not None and parent.number is not None
+    relative = lab.kind in ("item", "seq") or (
+        lab.kind == "dotted" and len(lab.parts) == 1 and numbered_parent and node.kind != "item"
+    )
+    if not relative:
+        node.base = node.number = lab.raw
+        return
+    core = lab.parts[0] if lab.kind == "seq" else lab.raw
+    if parent is None:
+        node.base = node.number = lab.raw
+    elif parent.number is not None:
+        node.base = _compose(parent.base, core)
+        node.number = _compose(parent.number, core)
+    else:
+        node.base = f"{parent.base}/{core}"
+        node.number = lab.raw
+
+
+# --- metadata ---------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+_DATE = re.compile(
+    rf"(?i)(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MON})\.?,?\s+(?P<y1>\d{{4}}))"
+    rf"|(?P<mdy>(?P<m2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
+    rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"
+    rf"|(?P<num>(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}}))"
+    rf"|(?P<my>(?P<m5>{_MON})\s+(?P<y5>\d{{4}}))"
+)
+_META_KEYS = (
+    ("effective_date", re.compile(
+        r"(?i)\b(?:effective\s+date|date\s+effective|date\s+of\s+effect|effective(?:\s+as\s+of|\s+from|\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
+    ("last_updated", re.compile(
+        r"(?i)\b(?:last\s+(?:updated|modified|revised|amended|changed)(?:\s+on)?|updated(?:\s+on)?|revised(?:\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
+)
+_VERSION = re.compile(r"(?i)\bversion\s*(?:no\.?|number)?\s*[:\-]?\s*(?P<v>v?\d+(?:\.\d+)*[a-z]?)\b")
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    try:
+        if m.group("dmy"):
+            y, mo, d = int(m.group("y1")), _MONTHS[m.group("m1").lower()], int(m.group("d1"))
+        elif m.group("mdy"):
+            y, mo, d = int(m.group("y2")), _MONTHS[m.group("m2").lower()], int(m.group("d2"))
+        elif m.group("iso"):
+            y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
+        elif m.group("num"):
+            a, b, y = int(m.group("a4")), int(m.group("b4")), int(m.group("y4"))
+            if a > 12 >= b:
+                d, mo = a, b
+            elif b > 12 >= a:
+                d, mo = b, a
+            else:
+                return None  # 03/04/2024: day or month first is anyone's guess
+        else:
+            return None
+        return _dt.date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def _text_metadata(lines: list[str]) -> dict[str, str]:
+    """Effective date, last update and version from the document's own opening or closing lines."""
+    found: dict[str, str] = {}
+    n = len(lines)
+    probe = list(range(min(n, 60))) + list(range(max(60, n - 15), n))
+    for k in probe:
+        raw = lines[k]
+        if not raw.strip() or len(raw) > 2000:
+            continue
+        low = raw.lower()
+        if not any(w in low for w in ("effective", "updated", "revised", "modified", "amended", "changed", "version")):
+            continue
+        line = _MARKUP_CHARS.sub("", raw).replace("\xa0", " ")
+        for key, rx in _META_KEYS:
+            if key in found:
+                continue
+            for m in rx.finditer(line):
+                rest = line[m.end():]
+                d = _DATE.match(rest)
+                if d:
+                    found[key] = d.group(0).strip()
+                    iso = _iso(d)
+                    if iso:
+                        found[key + "_iso"] = iso
+                    break
+                if m.group("colon") and rest.strip() and m.start() < 4:
+                    found[key] = rest.strip().rstrip(".)").strip()[:80]
+                    break
+        if "version" not in found:
+            v = _VERSION.search(line)
+            if v:
+                found["version"] = v.group("v")
+    return found
+
+
+# --- assembling the Document --------------------------------------------------------
+
+
+def _clause_text(node: _Node) -> tuple[str, list[tuple[int, int, int]], list[int]]:
+    parts: list[str] = []
+    starts: list[tuple[int, int, int]] = []
+    seg_offsets: list[int] = []
+    pos = 0
+    for seg in node.segs:
+        seg_offsets.append(pos)
+        for text, line, col in seg.lines:
+            starts.append((pos, line, col))
+            parts.append(text)
+            pos += len(text) + 1
+    return "\n".join(parts), starts, seg_offsets
+
+
+def _sentence_segments(segs: list[Segment], offsets: list[int]) -> tuple[list[Segment], list[int]]:
+    """Join paragraphs that a PDF export cut mid-sentence ("makes available" / "a platform")."""
+    out: list[Segment] = []
+    out_offsets: list[int] = []
+    for seg, off in zip(segs, offsets):
+        if not seg.lines:
+            continue
+        if out:
+            prev = out[-1].lines[-1][0]
+            nxt = seg.lines[0][0]
+            if prev and prev[-1] not in ".;:!?" and (nxt[:1].islower() or len(prev) > 40):
+                merged = out[-1]
+                n = len(merged.lines)
+                out[-1] = Segment(merged.lines + seg.lines, merged.bold + [(i + n, a, b) for i, a, b in seg.bold])
+                continue
+        out.append(seg)
+        out_offsets.append(off)
+    return out, out_offsets
+
+
+def _line_at(starts: list[tuple[int, int, int]], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid][0] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return starts[lo][1] if starts else 1
+
+
+def parse_document(text: str, path: str) -> Document:
+    """Parse Markdown terms into a `Document`; raise `InputError` for broken front matter."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    line_count = max(1, len(lines))
+    walker = _Walker(path, lines)
+    walker.walk(_MD.parse(text))
+    events = walker.events
+    _fix_candidates(events)
+    heads = [ev[1] for ev in events if ev[0] == "node"]
+    numbered = sum(
+        1 for nd in heads
+        if nd.label is not None and (nd.label.kind in ("dotted", "prefixed") or (nd.label.kind == "item" and nd.title))
+    )
+    nodes = _build_tree(events, numbered >= 2)
+
+    fm = walker.front_matter
+    title = fm.get("title") if isinstance(fm.get("title"), str) else None
+    if title is None and walker.title_token is not None:
+        title = walker.title_token[0]
+
+    # ids, anchors, numbers
+    used: set[str] = set()
+    gh_seen: dict[str, int] = {}
+    if walker.title_token is not None:
+        gh_seen[_github_slug(walker.title_token[0])] = 0
+    clauses: list[Clause] = []
+    texts: list[tuple[str, list[tuple[int, int, int]], list[int]]] = []
+    in_defs: dict[int, bool] = {}
+    for node in nodes:
+        _identify(node)
+        cid = node.base
+        k = 1
+        while cid in used:
+            k += 1
+            cid = f"{node.base}~{k}"
+        used.add(cid)
+        node.id = cid
+        anchor = node.html_anchor
+        if node.kind == "heading":
+            slug = _github_slug(node.heading_text)
+            if slug in gh_seen:
+                gh_seen[slug] += 1
+                slug = f"{slug}-{gh_seen[slug]}"
+            else:
+                gh_seen[slug] = 0
+            anchor = anchor or slug
+        text_, starts, seg_offsets = _clause_text(node)
+        texts.append((text_, starts, seg_offsets))
+        first = starts[0][1] if starts else node.start
+        start = node.start if node.kind != "preamble" else first
+        end = max(node.head_end, starts[-1][1] if starts else start)
+        parent = node.parent
+        clause = Clause(
+            id=cid,
+            number=node.number,
+            title=node.title,
+            level=1,
+            parent=parent.id if parent is not None else None,
+            path=[],
+            text=text_,
+            span=Span(min(start, line_count), min(max(end, start), line_count)),
+            anchor=anchor,
+            suppressions=list(node.suppressions),
+            line_starts=starts,
+        )
+        clauses.append(clause)
+        in_defs[id(node)] = is_definitions_title(node.title) or (parent is not None and in_defs.get(id(parent), False))
+    by_node = {id(nd): cl for nd, cl in zip(nodes, clauses)}
+    for node, clause in zip(nodes, clauses):
+        if node.parent is not None:
+            pc = by_node[id(node.parent)]
+            clause.level = pc.level + 1
+            clause.path = pc.path + [clause.id]
+        else:
+            clause.path = [clause.id]
+
+    # definitions (first wins in the dict; every defining clause lists the term)
+    definitions: dict[str, Definition] = {}
+    skip: list[set[int]] = []
+    for node, clause, (text_, starts, seg_offsets) in zip(nodes, clauses, texts):
+        found = find_definitions(*_sentence_segments(node.segs, seg_offsets), in_defs[id(node)]) if text_ else []
+        skip.append({f.offset for f in found})
+        for f in found:
+            if f.term not in clause.defines:
+                clause.defines.append(f.term)
+            if f.term not in definitions:
+                definitions[f.term] = Definition(f.term, clause.id, f.span, f.sentence)
+    pattern = compile_terms(list(definitions))
+    for clause, offsets in zip(clauses, skip):
+        clause.uses = find_uses(pattern, clause.text, offsets)
+
+    _attach_refs(nodes, clauses, walker.anchor_links, title)
+
+    metadata: dict[str, Any] = dict(fm)
+    for key, value in _text_metadata(lines).items():
+        metadata.setdefault(key, value)
+    for key in ("effective_date", "last_updated"):
+        if key in fm and key + "_iso" not in fm and isinstance(fm[key], str):
+            d = _DATE.match(fm[key].strip())
+            iso = _iso(d) if d else None
+            if iso:
+                metadata[key + "_iso"] = iso
+    return Document(
+        path=path.replace("\\", "/"),
+        title=title,
+        metadata=metadata,
+        clauses=clauses,
+        definitions=definitions,
+        line_count=line_count,
+        suppressions=walker.file_suppressions,
+        lines=lines,
+    )
+
+
+def _attach_refs(nodes: list[_Node], clauses: list[Clause], links: list[tuple[str, str, int]], title: str | None) -> None:
+    """Find each clause's references and resolve them against one dict of numbers."""
+    keys: dict[str, str] = {}
+    for node, clause in zip(nodes, clauses):
+        if node.number is not None:
+            keys.setdefault(refs.number_key(node.base), clause.id)
+            keys.setdefault(refs.number_key(node.number), clause.id)
+    by_id = {c.id: c for c in clauses}
+    anchors = {c.anchor for c in clauses if c.anchor}
+    top = [c for c in clauses if c.parent is None and c.id != "preamble"]
+    # Converted documents often number their sections only in CSS ("Section 17"
+    # then means the 17th heading): with no written numbers, count instead.
+    implicit = len(top) >= 2 and all(c.number is None for c in top) and not keys
+
+    def resolve(target: str) -> str | None:
+        cid = keys.get(refs.number_key(target))
+        if cid is not None:
+            return cid
+        t = target
+        while t.endswith(")") and "(" in t:
+            cut = t.rfind("(")
+            sub, t = t[cut:], t[:cut]
+            cid = keys.get(refs.number_key(t))
+            if cid is not None:
+                owner = by_id[cid]
+                # "Section 1.2(a)" where (a) is a list inside 1.2's paragraph.
+                if sub in owner.text or target[len(t):] in owner.text:
+                    return cid
+                return None
+        if implicit:
+            m = re.match(r"\d+", target)
+            if m and 1 <= int(m.group(0)) <= len(top):
+                return top[int(m.group(0)) - 1].id
+        return None
+
+    own_line: dict[int, int] = {}
+    for k, (node, clause) in enumerate(zip(nodes, clauses)):
+        for line in range(clause.span.start_line, node.head_end + 1):
+            own_line.setdefault(line, k)
+        for _, line, _ in clause.line_starts:
+            own_line[line] = k
+    for k, clause in enumerate(clauses):
+        for f in refs.find_refs(clause.text, title):
+            line = _line_at(clause.line_starts, f.start)
+            end_line = _line_at(clause.line_starts, max(f.start, f.end - 1))
+            span = Span(line, end_line)
+            if f.kind == refs.CLAUSE and f.target == "this":
+                clause.refs.append(Reference(clause.path[0], f.text, span, refs.CLAUSE, True))
+            elif f.kind == refs.CLAUSE:
+                cid = resolve(f.target)
+                clause.refs.append(Reference(cid or f.target, f.text, span, refs.CLAUSE, cid is not None))
+            else:
+                clause.refs.append(Reference(f.target, f.text, span, f.kind, False))
+    for anchor, words, line in links:
+        k = own_line.get(line)
+        if k is None:
+            continue
+        ok = anchor in anchors or anchor in by_id
+        clauses[k].refs.append(Reference(anchor, words, Span(line, line), refs.ANCHOR, ok))
+    for clause in clauses:
+        if len(clause.refs) > 1:
+            clause.refs.sort(key=lambda r: (r.span.start_line, r.kind != refs.CLAUSE))
+
+
+def format_outline(doc: Document) -> str:
+    """A deterministic text outline: a header, then one line per clause."""
+    meta = doc.metadata
+    bits = [doc.path]
+    if doc.title:
+        bits.append(f"\u2014 {doc.title}")
+    facts = []
+    for key, label in (("effective_date", "effective"), ("last_updated", "updated"), ("version", "version")):
+        if meta.get(key):
+            facts.append(f"{label} {meta[key]}")
+    header = " ".join(bits) + (f" ({', '.join(facts)})" if facts else "")
+    out = [header, f"{len(doc.clauses)} clauses, {len(doc.definitions)} definitions, {doc.line_count} lines"]
+    for c in doc.clauses:
+        line = "  " * (c.level - 1) + c.id
+        if c.title:
+            line += f"  {c.title}"
+        line += f"  L{c.span.start_line}-{c.span.end_line}"
+        if c.defines:
+            line += "  defines: " + ", ".join(c.defines)
+        out.append(line)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,285 @@
+"""The built-in rules: their Rego unit tests, and policy inputs evaluated end to end.
+
+Each file in tests/fixtures/rules/ is one case: a description, a policy input
+as `termslint parse --format json` would print it, and the findings expected
+(code, clause, severity, first line, and optionally words of the message).
+"""
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from termslint.engine import RuleResult
+from termslint.engine.embedded import EmbeddedEngine
+from termslint.errors import ConfigError, PolicyError
+from termslint.evaluate import build_input, documents_data, normalise_text, results_to_findings
+from termslint.model import Changes, Clause, Document, RuleDoc, Span
+from termslint.policies import PolicySet, builtin_policy_dir, find_test_rules, load_policy_set
+from termslint.testing import run_policy_tests
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+CASES = sorted(FIXTURES.glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def policies() -> PolicySet:
+    return load_policy_set()
+
+
+@pytest.fixture(scope="module")
+def engine(policies: PolicySet) -> Iterator[EmbeddedEngine]:
+    eng = EmbeddedEngine()
+    eng.load(policies)
+    yield eng
+    eng.close()
+
+
+def load_case(path: Path) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return case
+
+
+# --- the Rego unit tests ----------------------------------------------------------
+
+
+def test_every_builtin_unit_test_passes() -> None:
+    summary = run_policy_tests(load_policy_set(with_tests=True))
+    failures = [f"{r.package}.{r.name}: {r.error or 'not true'}" for r in summary.results if not r.passed]
+    assert failures == []
+    assert summary.ok and summary.passed == len(summary.results) > 50
+
+
+def test_every_rule_has_two_flagged_and_two_clean_cases() -> None:
+    policies = load_policy_set(with_tests=True)
+    tests = {Path(path).name: source for path, source in policies.tests}
+    for code, doc in policies.rules.items():
+        name = Path(doc.source).name.replace(".rego", "_test.rego")
+        assert name in tests, f"{code} has no {name}"
+        rules = [rule for rule, _ in find_test_rules(tests[name])]
+        clean = [r for r in rules if r.endswith(("_passes", "_pass"))]
+        flagged = [r for r in rules if "flagged" in r]
+        if code == "TL406":  # documentation only: nothing can be flagged in Rego
+            assert len(rules) >= 2
+            continue
+        assert len(clean) >= 2, f"{code}: {rules}"
+        assert len(flagged) >= 2, f"{code}: {rules}"
+
+
+def test_test_results_are_data_with_prints_and_errors(tmp_path: Path) -> None:
+    (tmp_path / "acme.rego").write_text(
+        "package termslint.rules.acme\n\nimport rego.v1\n\n"
+        'deny contains {"code": "ACME1", "msg": "x", "clause": c.id} if {\n\tsome c in input.clauses\n\tc.text == "bad"\n}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "acme_test.rego").write_text(
+        "package termslint.tests.acme\n\nimport rego.v1\n\nimport data.termslint.rules.acme\n\n"
+        'test_flags_bad if {\n\tprint("checking bad")\n\tcount(acme.deny) == 1 with input as {"clauses": [{"id": "1", "text": "bad"}]}\n}\n\n'
+        'test_wrong_expectation if {\n\tcount(acme.deny) == 2 with input as {"clauses": [{"id": "1", "text": "bad"}]}\n}\n\n'
+        "test_blows_up if {\n\tx := 1 / count([])\n\tx > 0\n}\n",
+        encoding="utf-8",
+    )
+    policies = load_policy_set([tmp_path], builtin=False, with_tests=True)
+    summary = run_policy_tests(policies)
+    by_name = {r.name: r for r in summary.results}
+    assert list(by_name) == ["test_flags_bad", "test_wrong_expectation", "test_blows_up"]
+    assert by_name["test_flags_bad"].passed
+    assert by_name["test_flags_bad"].prints == [f"{Path(policies.tests[0].path).as_posix()}:8: checking bad"]
+    assert not by_name["test_wrong_expectation"].passed and by_name["test_wrong_expectation"].error is None
+    assert not by_name["test_blows_up"].passed and "acme_test.rego:17:" in (by_name["test_blows_up"].error or "")
+    assert (summary.passed, summary.failed, summary.ok) == (1, 2, False)
+    data = summary.as_dict()
+    assert data["summary"] == {"total": 3, "passed": 1, "failed": 2}
+    assert data["tests"][0] == {
+        "name": "test_flags_bad",
+        "package": "termslint.tests.acme",
+        "path": policies.tests[0].path,
+        "line": 7,
+        "passed": True,
+        "error": None,
+        "prints": by_name["test_flags_bad"].prints,
+    }
+    only = run_policy_tests(policies, match=r"wrong")
+    assert [r.name for r in only.results] == ["test_wrong_expectation"]
+
+
+def test_a_broken_policy_fails_the_test_run_with_its_location(tmp_path: Path) -> None:
+    (tmp_path / "broken.rego").write_text("package termslint.rules.broken\n\nimport rego.v1\n\ndeny contains x if {\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"broken\.rego:\d+:\d+: "):
+        run_policy_tests(load_policy_set([tmp_path], builtin=False, with_tests=True))
+
+
+# --- policy inputs end to end ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_fixture_gives_expected_findings(path: Path, engine: EmbeddedEngine, policies: PolicySet) -> None:
+    case = load_case(path)
+    doc = case["input"]
+    findings = results_to_findings(engine.evaluate(doc), doc, policies.rules)
+    got = sorted((f.code, f.clause, f.severity, f.span.start_line) for f in findings)
+    expected = sorted((e["code"], e["clause"], e["severity"], e["start_line"]) for e in case["expected"])
+    assert got == expected, case["description"]
+    for want in case["expected"]:
+        if "message_contains" in want:
+            [finding] = [f for f in findings if (f.code, f.clause) == (want["code"], want["clause"])]
+            assert want["message_contains"] in finding.message
+    assert findings == sorted(findings, key=lambda f: f.sort_key())
+    for finding in findings:
+        assert finding.name == policies.rules[finding.code].name
+        assert finding.path == doc["document"]["path"]
+        assert len(finding.fingerprint) == 16
+
+
+def test_zoom_style_licence_is_named_in_the_messages(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    doc = load_case(FIXTURES / "zoom_licence.json")["input"]
+    messages = {f.code: f.message for f in results_to_findings(engine.evaluate(doc), doc, policies.rules)}
+    assert "customer content" in messages["TL101"] and "10.4" in messages["TL101"]
+    assert "perpetual" in messages["TL201"] and "transferable" in messages["TL201"]
+
+
+def test_fingerprints_survive_renumbering(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    doc = load_case(FIXTURES / "zoom_licence.json")["input"]
+    before = {f.code: f for f in results_to_findings(engine.evaluate(doc), doc, policies.rules)}
+    moved = copy.deepcopy(doc)
+    for clause in moved["clauses"]:
+        if clause["id"] == "10.4":
+            clause["id"] = clause["number"] = "11.4"
+            clause["path"] = ["11", "11.4"]
+            clause["parent"] = "11"
+            shift(clause, 12)
+    after = {f.code: f for f in results_to_findings(engine.evaluate(moved), moved, policies.rules)}
+    assert after["TL101"].clause == "11.4" and after["TL101"].span.start_line == 81
+    for code in ("TL101", "TL201", "TL202"):
+        assert after[code].fingerprint == before[code].fingerprint
+
+
+def shift(node: Any, lines: int) -> None:
+    """Move every span in a clause down by `lines`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("start_line", "end_line") and isinstance(value, int):
+                node[key] = value + lines
+            else:
+                shift(value, lines)
+    elif isinstance(node, list):
+        for item in node:
+            shift(item, lines)
+
+
+def test_normalised_text_drops_numbers_case_and_spacing() -> None:
+    assert normalise_text("10.4  You GRANT us\n a licence") == "you grant us a licence"
+    assert normalise_text("5(b) We may") == "we may"
+    assert normalise_text("(iv) We may") == "we may"
+    assert normalise_text("Section 3. Fees") == "fees"
+    assert normalise_text("AI models") == "ai models"
+
+
+# --- results_to_findings for user rules ---------------------------------------------
+
+USER_INPUT: dict[str, Any] = {
+    "schema_version": 1,
+    "document": {"path": "legal/dpa.md", "title": "DPA", "metadata": {}, "line_count": 40, "suppressions": []},
+    "clauses": [
+        {"id": "2", "text": "2. Processing", "span": {"start_line": 5, "end_line": 8}},
+        {"id": "3", "text": "Subprocessors", "span": {"start_line": 10, "end_line": 12}},
+    ],
+    "definitions": {},
+}
+
+
+def user_doc(code: str, severity: str, package: str = "termslint.rules.acme") -> RuleDoc:
+    return RuleDoc(code, "acme-rule", "t", "d", severity, "w", "f", "e", "acme.rego", package)
+
+
+def test_severity_comes_from_kind_without_metadata() -> None:
+    results = [
+        RuleResult("termslint.rules.mine", "deny", {"code": "X1", "msg": "a", "clause": "2"}),
+        RuleResult("termslint.rules.mine", "warn", {"code": "X2", "msg": "b", "clause": "2"}),
+        RuleResult("termslint.rules.mine", "info", {"code": "X3", "msg": "c", "clause": "3"}),
+    ]
+    findings = results_to_findings(results, USER_INPUT, {})
+    assert [(f.code, f.severity, f.name) for f in findings] == [
+        ("X1", "error", "mine"),
+        ("X2", "warning", "mine"),
+        ("X3", "info", "mine"),
+    ]
+
+
+def test_severity_precedence_override_then_result_then_metadata() -> None:
+    rules = {"ACME1": user_doc("ACME1", "warning")}
+    plain = RuleResult("termslint.rules.acme", "deny", {"code": "ACME1", "msg": "m", "clause": "2"})
+    escalated = RuleResult("termslint.rules.acme", "deny", {"code": "ACME1", "msg": "n", "clause": "3", "severity": "error"})
+    findings = results_to_findings([plain, escalated], USER_INPUT, rules)
+    assert [f.severity for f in findings] == ["warning", "error"]
+    by_code = results_to_findings([plain, escalated], USER_INPUT, rules, severity_overrides={"ACME1": "info"})
+    assert {f.severity for f in by_code} == {"info"}
+    by_name = results_to_findings([plain], USER_INPUT, rules, severity_overrides={"acme-rule": "error"})
+    assert by_name[0].severity == "error"
+    with pytest.raises(ConfigError, match="severity 'fatal'"):
+        results_to_findings([plain], USER_INPUT, rules, severity_overrides={"ACME1": "fatal"})
+
+
+def test_bare_string_results_take_the_packages_code() -> None:
+    rules = {"ACME1": user_doc("ACME1", "warning")}
+    [finding] = results_to_findings([RuleResult("termslint.rules.acme", "deny", "conftest style")], USER_INPUT, rules)
+    assert (finding.code, finding.message, finding.clause, finding.span) == ("ACME1", "conftest style", None, Span(1, 1))
+
+
+def test_span_is_the_clause_narrowed_to_the_first_evidence() -> None:
+    evidence = [
+        {"concept": "purpose:ai_training", "text": "train", "span": {"start_line": 7, "end_line": 7, "start_col": 3, "end_col": 7}},
+        {"concept": "data:customer_content", "text": "content", "span": {"start_line": 6, "end_line": 6}},
+        "not evidence",
+    ]
+    results = [
+        RuleResult("termslint.rules.x", "deny", {"code": "X1", "msg": "m", "clause": "2"}),
+        RuleResult("termslint.rules.x", "deny", {"code": "X2", "msg": "m", "clause": "2", "evidence": evidence}),
+        RuleResult("termslint.rules.x", "deny", {"code": "X3", "msg": "m", "clause": "nope"}),
+    ]
+    spans = {f.code: f.span for f in results_to_findings(results, USER_INPUT, {})}
+    assert spans == {"X1": Span(5, 8), "X2": Span(7, 7), "X3": Span(1, 1)}
+    [x2] = [f for f in results_to_findings(results, USER_INPUT, {}) if f.code == "X2"]
+    assert [e.text for e in x2.evidence] == ["train", "content"]
+
+
+def test_findings_are_sorted_by_path_line_code_and_deduplicated() -> None:
+    same = {"code": "B1", "msg": "m", "clause": "2"}
+    results = [
+        RuleResult("termslint.rules.b", "deny", {"code": "B1", "msg": "m", "clause": "3"}),
+        RuleResult("termslint.rules.b", "deny", same),
+        RuleResult("termslint.rules.b", "warn", same),
+        RuleResult("termslint.rules.a", "deny", {"code": "A1", "msg": "m", "clause": "2"}),
+    ]
+    findings = results_to_findings(results, USER_INPUT, {})
+    assert [(f.span.start_line, f.code) for f in findings] == [(5, "A1"), (5, "B1"), (10, "B1")]
+
+
+def test_changed_flag_follows_the_changes() -> None:
+    doc = dict(USER_INPUT, changes={"clauses": [{"status": "modified", "head_id": "3"}, {"status": "unchanged", "head_id": "2"}]})
+    results = [
+        RuleResult("termslint.rules.x", "deny", {"code": "X1", "msg": "m", "clause": "2"}),
+        RuleResult("termslint.rules.x", "deny", {"code": "X1", "msg": "m", "clause": "3"}),
+    ]
+    assert [f.changed for f in results_to_findings(results, doc, {})] == [False, True]
+
+
+def test_build_input_and_documents_data_from_the_model() -> None:
+    clause = Clause(id="1", number="1", title="Scope", level=1, parent=None, path=["1"], text="Scope.", span=Span(3, 3))
+    doc = Document(path="terms.md", title="Terms", metadata={"version": "2"}, clauses=[clause], definitions={}, line_count=5)
+    changes = Changes(base_rev="HEAD", base_metadata={"version": "1"}, head_metadata={"version": "2"}, clauses=[])
+    data = build_input(doc, changes)
+    assert data["schema_version"] == 1
+    assert data["clauses"][0]["id"] == "1"
+    assert data["changes"]["base"] == {"rev": "HEAD", "metadata": {"version": "1"}}
+    assert "changes" not in build_input(doc)
+    assert documents_data([doc]) == {"terms.md": {"title": "Terms", "metadata": {"version": "2"}, "clauses": ["1"]}}
+
+
+def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
+    for doc in policies.rules.values():
+        assert Path(doc.source).resolve().parent == builtin_policy_dir()
