@@ -302,17 +302,19 @@ def score(base: Document, base_uids: list[int], head: Document, head_uids: list[
             u = b_uid[ch.base_id or ""]
             ok = u not in in_head
             if not ok:  # its identical twin was paired instead, and this one was "removed"
-                ok = any(content[("b", x)] == content[("b", u)] and x not in in_head for x in twins[content[("b", u)]])
+                twin = content[("b", u)]
+                ok = any(x not in in_head for x in twins[twin])
         s.total += 1
         s.correct += ok
-        if DEBUG and (not ok or (ch.status == "modified" and ch.head_id and h_uid[ch.head_id] not in truth.edited)):
+        falsely_modified = ch.status == "modified" and ch.head_id and h_uid[ch.head_id] not in truth.edited
+        if DEBUG and (not ok or falsely_modified):
             DEBUG -= 1
-            by_uid_b = {u: c for c, u in zip(base.clauses, base_uids)}
-            by_uid_h = {u: c for c, u in zip(head.clauses, head_uids)}
+            by_uid_b = {x: c for c, x in zip(base.clauses, base_uids)}
+            by_uid_h = {x: c for c, x in zip(head.clauses, head_uids)}
             print(f"--- {base.path}: {ch.status} {ch.base_id}->{ch.head_id} sim={ch.similarity:.2f} ok={ok} "
                   f"touched={u in truth.touched}")
-            print("    head:", repr((by_uid_h.get(u).text if u in by_uid_h else "")[:150]))
-            print("    base:", repr((by_uid_b.get(u).text if u in by_uid_b else "")[:150]))
+            print("    head:", repr((by_uid_h[u].text if u in by_uid_h else "")[:150]))
+            print("    base:", repr((by_uid_b[u].text if u in by_uid_b else "")[:150]))
             if ch.base_id:
                 print("    got :", repr(next(c.text for c in base.clauses if c.id == ch.base_id)[:150]))
         if u in truth.touched:
@@ -410,7 +412,8 @@ def mutate_real(rng: random.Random, clauses: list[Clause], donors: list[Clause],
             keep, other = (a, b) if wa >= wb else (b, a)
             new_uid = next(next_uid)
             c.text = keep
-            head.insert(k + 1, (new_uid, dataclasses.replace(c, text=other, title=None, id=f"split{new_uid}")))
+            half = dataclasses.replace(c, text=other, title=None, id=f"split{new_uid}")
+            head.insert(k + 1, (new_uid, half))
             if abs(wa - wb) <= 0.2 * max(wa, wb):
                 truth.either[new_uid] = uid
                 truth.edited.add(new_uid)
@@ -514,7 +517,8 @@ def main(argv: list[str] | None = None) -> int:
                     if kind == "mixed":
                         base_items, head_items = mixed_real(rng, doc.clauses, donors[doc.path], count, truth)
                     else:
-                        base_items, head_items = mutate_real(rng, doc.clauses, donors[doc.path], kind, count, truth)
+                        base_items, head_items = mutate_real(rng, doc.clauses, donors[doc.path], kind, count,
+                                                             truth)
                     base, base_uids = renumbered(base_items, doc.path)
                     head, head_uids = renumbered(head_items, doc.path)
                     total.add(score(base, base_uids, head, head_uids, truth))

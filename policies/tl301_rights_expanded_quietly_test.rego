@@ -37,7 +37,8 @@ test_new_licence_scope_is_flagged if {
 	l1 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true})})
 	l2 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true, "perpetual": true})})
 	d := quiet(meta, meta, [l2], fx.change("modified", "10.3", "10.2", [l2], [l1]))
-	some f in rule.deny with input as d
+	result := rule.deny with input as d
+	some f in result
 	contains(f.msg, "now grants a licence that is perpetual")
 }
 

@@ -38,6 +38,7 @@ lost_facts(ch) := [[k, g] |
 	k in choice_conditions
 	not k in conditions
 	not lib.choice_kept(k, g)
+	not lib.choice_superseded(g)
 ]
 
 deny contains f if {

@@ -55,3 +55,25 @@ test_new_document_passes if {
 	c := object.union(fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [opt_out])]), {"new_document": true})
 	count(rule.deny) == 0 with input as fx.with_changes(fx.doc([fx.clause("10.4", [use])]), c)
 }
+
+# "will not train on X without your consent" became "does not train on X": stronger, not weaker.
+test_consent_superseded_by_flat_prohibition_passes if {
+	consent := object.union(opt_out, {"modality": "prohibition", "actor": "company", "conditions": ["opt_in_consent"]})
+	ban := fx.fact({"modality": "prohibition", "data": ["customer_content", "service_generated_data"], "purposes": ["ai_training"]})
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", []), fx.clause("10.5", [ban])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [consent]), fx.change("added", null, "10.5", [ban], [])]),
+	)
+	count(rule.deny) == 0 with input as d
+}
+
+# A ban that covers less data than the consent did does not supersede it.
+test_narrower_prohibition_does_not_supersede if {
+	consent := object.union(opt_out, {"modality": "prohibition", "actor": "company", "conditions": ["opt_in_consent"], "data": ["customer_content", "personal_data"]})
+	ban := fx.fact({"modality": "prohibition", "data": ["customer_content"], "purposes": ["ai_training"]})
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", []), fx.clause("10.5", [ban])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [], [consent]), fx.change("added", null, "10.5", [ban], [])]),
+	)
+	count(rule.deny) == 1 with input as d
+}

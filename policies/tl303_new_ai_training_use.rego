@@ -31,9 +31,9 @@ import data.termslint.lib.base_ai_data
 import data.termslint.lib.changes_apply
 import data.termslint.lib.clauses_by_id
 
-new_ai_facts(ch, c) := [g |
+new_ai_facts(ch) := [g |
 	some g in ch.facts_added
-	lib.ai_use(c, g)
+	lib.ai_use(g)
 	count(lib.ai_data_of(g) - base_ai_data) > 0
 ]
 
@@ -45,13 +45,12 @@ finding(c, facts, severity, note) := {
 	"evidence": [e | some g in facts; some e in g.evidence],
 }
 
-
 warn contains f if {
 	changes_apply
 	some ch in input.changes.clauses
 	is_string(ch.head_id)
 	c := clauses_by_id[ch.head_id]
-	facts := new_ai_facts(ch, c)
+	facts := new_ai_facts(ch)
 	count(facts) > 0
 	not ai_training_without_choice[c.id]
 	f := finding(c, facts, "warning", "")
@@ -62,7 +61,7 @@ deny contains f if {
 	some ch in input.changes.clauses
 	is_string(ch.head_id)
 	c := clauses_by_id[ch.head_id]
-	facts := new_ai_facts(ch, c)
+	facts := new_ai_facts(ch)
 	count(facts) > 0
 	ai_training_without_choice[c.id]
 	f := finding(c, facts, "error", ", and users get no opt-out or consent for it (TL101)")

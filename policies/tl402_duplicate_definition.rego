@@ -31,7 +31,7 @@ warn contains f if {
 	i > 0
 	rows[i - 1][0] == row[0]
 	c := input.clauses[row[1]]
-	definers := [lib.clause_name(input.clauses[r[1]]) | some r in rows; r[0] == row[0]]
+	definers := [where(input.clauses[r[1]]) | some r in rows; r[0] == row[0]]
 	f := {
 		"code": "TL402",
 		"msg": sprintf("\"%s\" is defined more than once: in %s", [row[0], lib.join_words(definers)]),
@@ -39,3 +39,6 @@ warn contains f if {
 		"evidence": [],
 	}
 }
+
+# "clause 1.4 (line 12)": the line tells apart two clauses that share a number.
+where(c) := concat("", [lib.clause_name(c), " (line ", format_int(c.span.start_line, 10), ")"])

@@ -12,7 +12,7 @@ test_term_defined_in_two_clauses_is_flagged if {
 	count(result) == 1
 	some f in result
 	f.clause == "10.1"
-	contains(f.msg, "\"Customer Content\" is defined more than once: in clause 1.4 and clause 10.1")
+	contains(f.msg, "\"Customer Content\" is defined more than once: in clause 1.4 (line 10) and clause 10.1 (line 10)")
 }
 
 test_term_defined_twice_in_one_clause_is_flagged if {

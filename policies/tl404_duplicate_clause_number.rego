@@ -33,7 +33,7 @@ deny contains f if {
 	first := input.clauses[previous[2]]
 	f := {
 		"code": "TL404",
-		"msg": sprintf("Clause number %s is used twice: once at line %s and again at line %s", [row[1], format_int(first.span.start_line, 10), format_int(c.span.start_line, 10)]),
+		"msg": sprintf("Clause number %s is used more than once under the same heading (line %s, then line %s); references to it are ambiguous", [row[1], format_int(first.span.start_line, 10), format_int(c.span.start_line, 10)]),
 		"clause": c.id,
 		"evidence": [],
 	}

@@ -13,7 +13,7 @@ test_repeated_number_is_flagged if {
 	count(result) == 1
 	some f in result
 	f.clause == "10.4~2"
-	contains(f.msg, "line 60 and again at line 64")
+	contains(f.msg, "(line 60, then line 64)")
 }
 
 test_repeated_top_level_number_is_flagged if {

@@ -51,8 +51,9 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 
 from termslint.model import (
     ADDED,
@@ -75,11 +76,12 @@ RARE_SHINGLES = 8
 MAX_POSTINGS = 64
 SHINGLE_CANDIDATES = 6
 POSITION_WINDOW = 3
-# Acceptance: plain text similarity, or a lower bar when the title or id agrees.
+# Acceptance (Dice over shingles): near the predicted position; far from it,
+# where a pair is both moved and edited and needs more evidence, or a deleted
+# clause and an unrelated inserted one of the same boilerplate ("... for no
+# longer than necessary.") would pair; and lower when the title agrees, or the
+# id does near the predicted position.
 MIN_SIMILARITY = 0.5
-# A pair far from where its neighbours put it is both moved and edited: that
-# needs more evidence, or a deleted clause and an unrelated inserted one of
-# the same boilerplate ("... for no longer than necessary.") would pair.
 MIN_SIMILARITY_FAR = 0.65
 MIN_SIMILARITY_WITH_TITLE_OR_ID = 0.3
 # Bounds on `text_diff`, which is for people and for policies' messages.
@@ -88,8 +90,8 @@ MAX_RUN_WORDS = 12
 
 # A word with at least one letter: bare numbers are left out of keys.
 _KEY_WORD = re.compile(r"\w*[^\W\d]\w*")
-# A legal number ("10.4", "5(b)", "27") or a single non-space character run:
-# numbers stay whole so a renumbered reference is one token.
+# Tokens for comparing texts: a legal number ("10.4", "5(b)", "27") kept whole
+# so that a renumbered reference is one token, a word, or one other character.
 _TOKEN = re.compile(r"\d+(?:\.\d+)*(?:\([0-9A-Za-z]{1,5}\))*|[^\W\d_]+|\S")
 _REFERENCE_WORDS = frozenset({
     "section", "sections", "clause", "clauses", "article", "articles", "paragraph", "paragraphs",
@@ -125,10 +127,10 @@ class _Side:
         """Title and text, normalised; empty for a clause with no words to recognise it by."""
         k = self._keys.get(i)
         if k is None:
-            words = _key_words(self.clauses[i].text)
+            text = " ".join(_key_words(self.clauses[i].text))
             title = self.title(i)
-            k = self._keys[i] = f"{title}\n{' '.join(words)}" if title or words else ""
-            self._text_keys[i] = " ".join(words) if len(words) >= MIN_TEXT_KEY_WORDS else ""
+            k = self._keys[i] = f"{title}\n{text}" if title or text else ""
+            self._text_keys[i] = text if text.count(" ") + 1 >= MIN_TEXT_KEY_WORDS else ""
         return k
 
     def text_key(self, i: int) -> str:
@@ -148,7 +150,7 @@ class _Side:
         s = self._shingles.get(i)
         if s is None:
             c = self.clauses[i]
-            words = _key_words(f"{c.title or ''} {c.text}")
+            words = self.key(i).split()  # title and text words, already found
             pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
             if len(words) >= 8:
                 # Word pairs keep some order and are far rarer than single words.
@@ -269,15 +271,21 @@ def _similar_pairs(base: _Side, head: _Side, match: dict[int, int]) -> None:
         p1, p2 = pred_before[j], pred_after[j]
         cands: set[int] = set()
         # (a) rare shingles: sorted by document frequency, then text, so the
-        # choice is deterministic whatever the hash seed.
+        # choice is deterministic whatever the hash seed. A clause with none
+        # ("Reserved.") is found by position or content (b, c) instead.
         hs = head.shingles(j)
         known = sorted((len(postings[sh]), sh) for sh in hs if sh in postings)
-        rare = [sh for df, sh in known if df <= MAX_POSTINGS][:RARE_SHINGLES] or [sh for _, sh in known[:2]]
-        hits: dict[int, int] = defaultdict(int)
-        for sh in rare:
-            for i in postings[sh][: MAX_POSTINGS * 4]:
-                hits[i] += 1
-        cands.update(sorted(hits, key=lambda i: (-hits[i], min(abs(i - p1), abs(i - p2)), i))[:SHINGLE_CANDIDATES])
+        rare = [sh for df, sh in known if df <= MAX_POSTINGS][:RARE_SHINGLES]
+        hits = Counter(chain.from_iterable(postings[sh] for sh in rare))  # counted in C
+        # One shared shingle out of several is chance, and so is half as many
+        # as the best candidate shares; ranking only the rest keeps this step
+        # cheap on documents written from a small vocabulary.
+        need = max(2 if len(rare) >= 3 else 1, max(hits.values(), default=0) // 2)
+        strong = [i for i, n in hits.items() if n >= need]
+        if len(strong) > SHINGLE_CANDIDATES:
+            strong = sorted(strong, key=lambda i: (-hits[i], min(abs(i - p1), abs(i - p2)), i))
+            strong = strong[:SHINGLE_CANDIDATES]
+        cands.update(strong)
         # (b) windows around the predicted positions
         cands.update(_nearest(free_b, p1, POSITION_WINDOW))
         cands.update(_nearest(free_b, p2, POSITION_WINDOW))
@@ -303,7 +311,10 @@ def _similar_pairs(base: _Side, head: _Side, match: dict[int, int]) -> None:
             id_eq = base.clauses[i].id == head.clauses[j].id
             dist = min(abs(i - p1), abs(i - p2))
             floor = MIN_SIMILARITY if dist <= POSITION_WINDOW else MIN_SIMILARITY_FAR
-            if sim < floor and not (sim >= MIN_SIMILARITY_WITH_TITLE_OR_ID and (title_eq or id_eq)):
+            # After a renumbering the same id is another clause, so it only
+            # counts near the predicted position; a heading counts anywhere.
+            vouched = title_eq or (id_eq and dist <= POSITION_WINDOW)
+            if sim < floor and not (sim >= MIN_SIMILARITY_WITH_TITLE_OR_ID and vouched):
                 continue
             # Identical raw text beats text equal only once normalised ("16.3 If ..."
             # against "16.5 If ...", "**Rights**." against "**Rights.**").
@@ -487,7 +498,8 @@ def _fact_difference(mine: Iterable[Fact], theirs: Iterable[Fact]) -> list[Fact]
 
 
 def _describe(b: Clause, h: Clause, in_place: bool, id_map: dict[str, str]) -> ClauseChange:
-    title_refs = _renumbered_refs(" ".join((b.title or "").split()), " ".join((h.title or "").split()), id_map)
+    title_refs = _renumbered_refs(" ".join((b.title or "").split()), " ".join((h.title or "").split()),
+                                  id_map)
     text_refs = _renumbered_refs(b.text, h.text, id_map) if title_refs is not None else None
     if title_refs is not None and text_refs is not None:
         status = UNCHANGED if b.id == h.id and in_place else MOVED

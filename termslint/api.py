@@ -98,10 +98,9 @@ def read_document(path: str, cfg: Config, cwd: Path) -> Document:
 
 def policy_input(doc: Document, changes: Changes | None = None) -> dict[str, Any]:
     """Exactly what a policy sees as `input` (and `termslint parse --format json` prints)."""
-    out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **doc.as_dict()}
-    if changes is not None:
-        out["changes"] = changes.as_dict()
-    return out
+    from termslint.evaluate import build_input
+
+    return build_input(doc, changes)
 
 
 @dataclass
@@ -183,14 +182,6 @@ def resolve_document_refs(docs: Iterable[Document]) -> None:
                     r.resolved = True
 
 
-def documents_data(docs: Iterable[Document]) -> dict[str, Any]:
-    """`data.termslint.documents`: every document of the run, by path."""
-    return {
-        d.path: {"title": d.title, "metadata": d.metadata, "clauses": [c.id for c in d.clauses]}
-        for d in sorted(docs, key=lambda d: d.path)
-    }
-
-
 def load_policies(cfg: Config, extra_dirs: list[Path] | None = None) -> PolicySet:
     from termslint.policies import load_policy_set
 
@@ -217,19 +208,20 @@ _WORKER_POLICIES: PolicySet | None = None
 def _init_evaluator(cfg: Config, options: CheckOptions, policies: PolicySet, data: dict[str, Any]) -> None:
     global _WORKER_ENGINE, _WORKER_POLICIES
     engine = make_configured_engine(cfg, options)
-    engine.load(policies.modules)
+    engine.load(policies)
     engine.set_data(data)
     _WORKER_ENGINE, _WORKER_POLICIES = engine, policies
 
 
 def _evaluate_one(item: tuple[Document, Changes | None, Config]) -> list[Finding]:
-    from termslint.evaluate import findings_for_document
+    from termslint.engine import to_json
+    from termslint.evaluate import results_to_findings
 
     doc, changes, cfg = item
     assert _WORKER_ENGINE is not None and _WORKER_POLICIES is not None
     inp = policy_input(doc, changes)
-    results = _WORKER_ENGINE.evaluate(json.dumps(inp))
-    return findings_for_document(results, doc, _WORKER_POLICIES.rules, cfg.rules)
+    results = _WORKER_ENGINE.evaluate(to_json(inp))
+    return results_to_findings(results, inp, _WORKER_POLICIES.rules, severity_overrides=cfg.rules)
 
 
 def _mark_changed(findings: list[Finding], changes: Changes | None) -> None:
@@ -254,6 +246,8 @@ def check(options: CheckOptions, cfg: Config) -> CheckResult:
     prepared = list(_pool_map(_prepare, jobs_list, jobs))
     docs = [p.doc for p in prepared]
     resolve_document_refs(docs)
+    from termslint.evaluate import documents_data
+
     data = {"termslint": {"documents": documents_data(docs), "config": cfg.as_policy_data()}}
 
     items: list[tuple[Document, Changes | None, Config]] = [(p.doc, p.changes, cfg) for p in prepared]
@@ -298,7 +292,7 @@ def _make_jobs(paths: list[str], options: CheckOptions, cfg: Config) -> list[_Jo
 
     head: dict[str, bytes | None] = {}
     if options.staged:
-        head = {p: git.staged_file(p, options.cwd) for p in paths}
+        head = git.staged_files(paths, options.cwd)
     rev = options.base or "HEAD"
     if options.staged and not options.base and not git.head_exists(options.cwd):
         base: dict[str, bytes | None] = {p: None for p in paths}  # first commit: every file is new

@@ -64,6 +64,25 @@ def evaluate_document(
     )
 
 
+def findings_for_document(
+    results: Iterable[RuleResult],
+    doc: Document,
+    rules: Mapping[str, RuleDoc],
+    severity_overrides: Mapping[str, str] | None = None,
+    changes: Changes | None = None,
+) -> list[Finding]:
+    """`results_to_findings` for a parsed Document, without serialising its facts again."""
+    doc_input: dict[str, Any] = {
+        "document": {"path": doc.path},
+        "clauses": [{"id": c.id, "text": c.text, "span": c.span.as_dict()} for c in doc.clauses],
+    }
+    if changes is not None:
+        doc_input["changes"] = {
+            "clauses": [{"status": c.status, "head_id": c.head_id} for c in changes.clauses]
+        }
+    return results_to_findings(results, doc_input, rules, severity_overrides=severity_overrides)
+
+
 def normalise_text(text: str) -> str:
     """Lowercase, whitespace collapsed, leading legal number removed."""
     text = _SPACE.sub(" ", text.strip().lower())
@@ -75,11 +94,14 @@ def fingerprint(code: str, path: str, content: str) -> str:
     return digest.hexdigest()[:16]
 
 
+OFF = "off"  # a severity override that turns a rule off
+
+
 def check_severity_overrides(overrides: Mapping[str, str]) -> None:
     for key, severity in overrides.items():
-        if severity not in SEVERITIES:
+        if severity not in SEVERITIES and severity != OFF:
             raise ConfigError(
-                f"severity {severity!r} for {key} is not one of {', '.join(SEVERITIES)}",
+                f"severity {severity!r} for {key} is not one of {', '.join((*SEVERITIES, OFF))}",
                 "fix the severity setting in config",
             )
 
@@ -95,7 +117,8 @@ def results_to_findings(
 
     - code: the result's `code`, else the rule package's METADATA code, else
       the package's last segment (a user rule without METADATA).
-    - severity: `severity_overrides` (by code or name) over the result's own
+    - severity: `severity_overrides` (by code or name; "off" drops the
+      finding) over the result's own
       `severity` (a rule that escalates, like TL303) over the METADATA
       severity over the kind (`deny` error, `warn` warning, `info` info).
     - span: the clause's span, narrowed to the lines of the first evidence
@@ -120,6 +143,8 @@ def results_to_findings(
         doc = rules.get(code)
         name = doc.name if doc is not None else _last(result.package).replace("_", "-")
         severity = _severity(code, name, value, doc, result.kind, overrides)
+        if severity == OFF:
+            continue
         message = str(value.get("msg") or value.get("message") or (doc.title if doc else code))
         clause_id = value.get("clause")
         clause = clauses.get(clause_id) if isinstance(clause_id, str) else None

@@ -83,9 +83,12 @@ def _error_from(proc: subprocess.CompletedProcess[bytes], cwd: str | os.PathLike
         return GitError(f"git refuses to read {where}: the repository belongs to another user",
                         f"mark it safe (git config --global --add safe.directory {where})")
     if not os.path.isdir(cwd):
-        return GitError(f"{os.fspath(cwd)} is not a directory", "run it from inside the legal-docs repository")
+        return GitError(f"{os.fspath(cwd)} is not a directory",
+                        "run it from inside the legal-docs repository")
     if "not a git repository" in err:
         return GitError(f"{os.fspath(cwd)} is not inside a git repository", _NOT_A_REPO_FIX)
+    if "must be run in a work tree" in err:  # a bare repository, or inside .git
+        return GitError(f"{os.fspath(cwd)} is not inside a git work tree", _NOT_A_REPO_FIX)
     first = err.splitlines()[0] if err else f"exit status {proc.returncode}"
     cmd = " ".join(str(a) for a in proc.args[3:5])  # skip "git -C <dir>"
     return GitError(f"git {cmd} failed: {first}", "check the repository with `git status`, or drop --base")
@@ -97,7 +100,7 @@ def repo_root(cwd: str | os.PathLike[str]) -> Path:
     """The top of the work tree that contains `cwd` (symlinks resolved, as git does)."""
     proc = _run(["rev-parse", "--show-toplevel"], cwd)
     out = os.fsdecode(proc.stdout.rstrip(b"\n"))
-    if not out:  # inside .git or a bare repository: there is no work tree to read paths from
+    if not out:  # older git prints nothing inside .git: there is no work tree to read paths from
         raise GitError(f"{os.fspath(cwd)} is not inside a git work tree", _NOT_A_REPO_FIX)
     return Path(out)
 
@@ -190,9 +193,10 @@ def _cat_files(specs: list[str], root: Path) -> list[bytes | None]:
             header = data[pos:end].split(b" ")
             pos = end + 1
             # "<oid> <type> <size>" or "<spec> missing" / "<spec> ambiguous"
-            if len(header) >= 3 and header[-1].isdigit() and header[-2] in (b"blob", b"tree", b"commit", b"tag"):
+            kind = header[-2] if len(header) >= 3 and header[-1].isdigit() else b""
+            if kind in (b"blob", b"tree", b"commit", b"tag"):
                 size = int(header[-1])
-                if header[-2] == b"blob":
+                if kind == b"blob":
                     out[i] = data[pos:pos + size]
                 pos += size + 1  # the content is followed by a newline
     for i, spec in enumerate(specs):

@@ -55,6 +55,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^\w]+")
 _GH_DROP = re.compile(r"[^\w\- ]")
 _DOTTED_ID = re.compile(r"\d+(?:\.\d+)*")
+_LEADING_INT = re.compile(r"\d+")
+_PAREN_PART = re.compile(r"\(([^)]+)\)")
 _MARKUP_CHARS = re.compile(r"[*_#>`\\]")
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
 
@@ -102,7 +104,7 @@ def _parse_label(text: str, context: str) -> _Label | None:
         if m:
             rest = text[m.end():]
             # In running text "Section 230 of the Act ..." is a reference, not a heading.
-            if context == "heading" or not rest.strip() or _SEPARATOR.match(text, m.end() - 1) or (
+            if context == "heading" or not rest.strip() or _SEPARATOR.match(text, m.end()) or (
                 rest[:1] == " " and _title_like(rest.strip(), strict=True)
             ):
                 word = re.match(r"\S+", text)
@@ -159,7 +161,7 @@ def _title_like(s: str, strict: bool = False) -> bool:
     a PDF line break must not pass: no commas, brackets or quotes.
     """
     s = s.strip()
-    if not 2 <= len(s) <= 100 or s[-1] in ".;,!?" or sum(ch.isalpha() for ch in s) < 3:
+    if not 2 <= len(s) <= 100 or s[-1] in ".;,!" or sum(ch.isalpha() for ch in s) < 3:
         return False
     if strict and (any(ch in s for ch in ",(“\":") or ". " in s):
         return False
@@ -360,6 +362,8 @@ class _Walker:
             if t == "paragraph_open":
                 inline = tokens[i + 1]
                 start = tok.map[0] + 1 if tok.map else 1
+                while start <= len(self.lines) and not self.lines[start - 1].strip():
+                    start += 1  # markdown-it strip()s the content, dropping lines of U+00A0
                 ctx = "bullet" if bullet_depth and not item else "para"
                 self.paragraph(self.inline_lines(inline, start), ctx, item, len(ol_stack))
                 item = None
@@ -433,7 +437,7 @@ class _Walker:
         self._pending_anchor = None
         if seg.lines:
             self.last_text = seg.lines[-1][0]
-        self.events.append(("seg", seg))
+            self.events.append(("seg", seg))
 
     def read_front_matter(self, tok: Token) -> None:
         from ruamel.yaml import YAML
@@ -586,9 +590,9 @@ class _Walker:
 
 
 def _can_split(prev: str) -> bool:
-    """A later line of a paragraph may open a clause only after a clause-ending line."""
+    """A later line of a paragraph may open a clause only after a clause-ending (or blank) line."""
     prev = prev.rstrip()
-    return bool(prev) and (prev[-1] in ".:;" or prev.endswith((" and", " or", "; and", "; or")))
+    return not prev or prev[-1] in ".:;" or prev.endswith((" and", " or", "; and", "; or"))
 
 
 def _all_bold(line: _Line) -> bool:
@@ -625,6 +629,8 @@ def _run_in_title(line: _Line, pos: int, single: bool) -> tuple[str | None, int,
     rest = text[p:]
     if single and _title_like(rest, strict=True):
         return rest.strip(), len(text), True
+    if pos and not single and rest.isupper() and _title_like(rest):
+        return rest.strip(), len(text), False  # "SECTION 1 - WHAT WE COLLECT" over its text
     m = _PLAIN_RUN_IN.match(rest)
     if m and _title_like(m.group(1), strict=True) and sum(ch.isalpha() for ch in m.group(1)) >= 3:
         if all(w[:1].isupper() or w in _SMALL_WORDS for w in m.group(1).split()):
@@ -1050,7 +1056,9 @@ def _sentence_segments(segs: list[Segment], offsets: list[int]) -> tuple[list[Se
         if out:
             prev = out[-1].lines[-1][0]
             nxt = seg.lines[0][0]
-            if prev and prev[-1] not in ".;:!?" and (nxt[:1].islower() or len(prev) > 40):
+            if prev and prev[-1] not in ".;:!?" and (
+                nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in _SMALL_WORDS
+            ):
                 merged = out[-1]
                 n = len(merged.lines)
                 out[-1] = Segment(merged.lines + seg.lines, merged.bold + [(i + n, a, b) for i, a, b in seg.bold])
@@ -1201,7 +1209,10 @@ def _attach_refs(nodes: list[_Node], clauses: list[Clause], links: list[tuple[st
     top = [c for c in clauses if c.parent is None and c.id != "preamble"]
     # Converted documents often number their sections only in CSS ("Section 17"
     # then means the 17th heading): with no written numbers, count instead.
-    implicit = len(top) >= 2 and all(c.number is None for c in top) and not keys
+    implicit = len(top) >= 2 and all(c.number is None for c in top) and not any(
+        nd.label is not None and nd.label.kind in ("dotted", "prefixed") for nd in nodes
+    )
+    node_of = {c.id: nd for nd, c in zip(nodes, clauses)}
 
     def resolve(target: str) -> str | None:
         cid = keys.get(refs.number_key(target))
@@ -1219,9 +1230,15 @@ def _attach_refs(nodes: list[_Node], clauses: list[Clause], links: list[tuple[st
                     return cid
                 return None
         if implicit:
-            m = re.match(r"\d+", target)
+            m = _LEADING_INT.match(target)
             if m and 1 <= int(m.group(0)) <= len(top):
-                return top[int(m.group(0)) - 1].id
+                found = node_of[top[int(m.group(0)) - 1].id]
+                for part in _PAREN_PART.findall(target[m.end():]):
+                    kids = [k for k in found.children if k.label is not None and k.label.parts[0] == part]
+                    if not kids:
+                        break
+                    found = kids[0]
+                return found.id
         return None
 
     own_line: dict[int, int] = {}
@@ -1239,9 +1256,9 @@ def _attach_refs(nodes: list[_Node], clauses: list[Clause], links: list[tuple[st
                 clause.refs.append(Reference(clause.path[0], f.text, span, refs.CLAUSE, True))
             elif f.kind == refs.CLAUSE:
                 cid = resolve(f.target)
-                clause.refs.append(Reference(cid or f.target, f.text, span, refs.CLAUSE, cid is not None))
+                clause.refs.append(Reference(cid or f.target, " ".join(f.text.split()), span, refs.CLAUSE, cid is not None))
             else:
-                clause.refs.append(Reference(f.target, f.text, span, f.kind, False))
+                clause.refs.append(Reference(f.target, " ".join(f.text.split()), span, f.kind, False))
     for anchor, words, line in links:
         k = own_line.get(line)
         if k is None:

@@ -83,6 +83,7 @@ _LIST_SEP = re.compile(r"\s*[\"“”]?\s*(?::|–|—|-\s)\s*\S")
 _BOLD_MEANS = re.compile(r"\s*[\"“”]?\s*,?\s*" + _VERB)
 
 
+_REACH = 600
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[\"“(A-Z0-9])")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s+[\"“(A-Z0-9]|\s*$)|;(?=\s*$)")
 
@@ -106,13 +107,24 @@ def _clean_term(raw: str) -> str | None:
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around text[start:end]: from the previous '. ' to the next one."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    """The sentence around text[start:end]: from the previous '. ' to the next one.
+
+    Looks at most _REACH characters each way, so a 500 KB paragraph without a
+    full stop costs the same per definition as a short one.
+    """
+    lo = max(0, start - _REACH)
+    left = lo
+    for m in _SENTENCE_END.finditer(text, lo, start):
         left = m.end()
-    m2 = _SENTENCE_STOP.search(text, end)
-    right = m2.end() if m2 else len(text)
-    return left, right
+    if left == lo and lo > 0:
+        nl = text.rfind("\n", lo, start)
+        left = nl + 1 if nl >= 0 else lo
+    hi = min(len(text), end + _REACH)
+    m2 = _SENTENCE_STOP.search(text, end, hi)
+    if m2:
+        return left, m2.end()
+    nl = text.find("\n", end, hi)
+    return left, (nl if nl >= 0 else hi)
 
 
 def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definitions: bool) -> list[FoundDefinition]:

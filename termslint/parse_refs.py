@@ -155,6 +155,10 @@ def _document_ref(text: str, k: re.Match[str], word: str, own: str, out: list[Fo
         start = p.start()
     if _SELF_BEFORE.search(text[max(0, start - 14):start]):
         return  # "this Privacy Policy" is the document itself
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", k.end())
+    if not text[line_start:start].strip(" *_#") and not text[k.end():line_end if line_end >= 0 else len(text)].strip(" *_:.#"):
+        return  # a line that is only the name is the document's own title
     name = title_case(" ".join(text[start:k.end()].split()))
     if own and name.lower() in own:
         return

@@ -219,7 +219,8 @@ def test_removed_clause_follows_its_predecessor() -> None:
 def test_removed_first_clause_comes_first() -> None:
     a, b = clause("1", "First clause text here, long enough."), clause("2", "Second clause text here too.")
     changes = align_clauses(document([a, b]), document([clause("1", b.text)]))
-    assert [(c.status, c.base_id, c.head_id) for c in changes] == [("removed", "1", None), ("moved", "2", "1")]
+    assert [(c.status, c.base_id, c.head_id) for c in changes] == [
+        ("removed", "1", None), ("moved", "2", "1")]
 
 
 def test_facts_gained_and_lost() -> None:
@@ -343,10 +344,22 @@ def test_every_clause_appears_once_in_head_order(case: tuple[list[Sec], list[Sec
         assert (c.head_id is None) == (c.status == "removed")
     again = align_clauses(numbered(case[0]), numbered(case[1]))
     assert [c.as_dict() for c in again] == [c.as_dict() for c in changes]  # deterministic
-    # Removed clauses keep their base order.
-    removed = [c.base_id for c in changes if c.status == "removed"]
+    # A removed clause follows the pair of its nearest paired base predecessor
+    # (after other removed clauses in base order), or opens the list.
+    paired = {c.base_id: c.head_id for c in changes if c.base_id and c.head_id}
     order = {c.id: n for n, c in enumerate(base.clauses)}
-    assert removed == sorted(removed, key=lambda r: order[r])
+    for k, c in enumerate(changes):
+        if c.status != "removed":
+            continue
+        before = [b.id for b in base.clauses[: order[c.base_id or ""]] if b.id in paired]
+        run = k
+        while run > 0 and changes[run - 1].status == "removed":
+            run -= 1
+            assert order[changes[run].base_id or ""] < order[c.base_id or ""]
+        if before:
+            assert changes[run - 1].head_id == paired[before[-1]]
+        else:
+            assert run == 0
 
 
 @settings(max_examples=100, deadline=None)

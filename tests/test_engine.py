@@ -101,6 +101,25 @@ def test_data_is_set_once_and_read_by_policies(embedded: EmbeddedEngine) -> None
     assert [r for r in embedded.evaluate(doc_input("a", "b")) if r.kind == "warn"]
 
 
+def test_engine_takes_module_lists_json_text_and_wrapped_data() -> None:
+    engine = EmbeddedEngine()
+    engine.load([("sample.rego", RULES)])  # the modules alone, as (path, source) pairs
+    engine.set_data({"termslint": {"documents": {}, "config": {"max_clauses": 0}}})
+    as_text = engine.evaluate(json.dumps(doc_input("bad")))
+    assert as_text == engine.evaluate(doc_input("bad"))
+    assert [r.kind for r in as_text] == ["deny", "warn"]
+    with pytest.raises(EngineError, match="data.termslint.rules cannot be set"):
+        engine.set_data({"rules": {}})
+
+
+def test_data_set_before_loading_is_kept() -> None:
+    engine = EmbeddedEngine()
+    engine.set_data({"config": {"max_clauses": 0}})
+    engine.load(policy_set(("sample.rego", RULES)))
+    assert [r.kind for r in engine.evaluate(doc_input("fine"))] == ["warn"]
+    assert engine.eval_ref("data.termslint.documents") == {}
+
+
 def test_front_matter_dates_are_passed_as_iso_strings(embedded: EmbeddedEngine) -> None:
     import datetime
 

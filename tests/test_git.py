@@ -113,6 +113,14 @@ def test_not_a_repository(tmp_path: Path) -> None:
         assert str(exc.value).endswith("run it inside the legal-docs repository, or drop --base")
 
 
+def test_inside_git_dir_or_bare_repository(repo: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    run(tmp_path, "init", "-q", "--bare", str(bare))
+    for where in (repo / ".git", bare):
+        with pytest.raises(GitError, match="is not inside a git work tree; run it inside the legal-docs"):
+            git.show_file("HEAD", "terms.md", where)
+
+
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(GitError, match="is not a directory"):
         git.repo_root(tmp_path / "nope")

@@ -1,7 +1,11 @@
 """Loading the policy pack: METADATA, ordering, validation and the sandbox check."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -73,6 +77,17 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_builtin_dir_is_the_top_level_policies_folder_in_a_checkout() -> None:
     assert builtin_policy_dir() == REPO / "policies"
+
+
+def test_builtin_dir_is_inside_the_package_when_installed(tmp_path: Path) -> None:
+    # A wheel carries the pack as termslint/policies/ (pyproject force-include).
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "termslint", site / "termslint", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "policies", site / "termslint" / "policies")
+    code = "from termslint.policies import builtin_policy_dir, load_policy_set; print(builtin_policy_dir()); print(len(load_policy_set().rules))"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str((site / "termslint" / "policies").resolve()), str(len(EXPECTED_RULES))]
 
 
 def test_builtin_pack_documents_every_rule() -> None:

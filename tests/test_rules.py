@@ -17,7 +17,13 @@ import pytest
 from termslint.engine import RuleResult
 from termslint.engine.embedded import EmbeddedEngine
 from termslint.errors import ConfigError, PolicyError
-from termslint.evaluate import build_input, documents_data, normalise_text, results_to_findings
+from termslint.evaluate import (
+    build_input,
+    documents_data,
+    findings_for_document,
+    normalise_text,
+    results_to_findings,
+)
 from termslint.model import Changes, Clause, Document, RuleDoc, Span
 from termslint.policies import PolicySet, builtin_policy_dir, find_test_rules, load_policy_set
 from termslint.testing import run_policy_tests
@@ -222,6 +228,7 @@ def test_severity_precedence_override_then_result_then_metadata() -> None:
     assert by_name[0].severity == "error"
     with pytest.raises(ConfigError, match="severity 'fatal'"):
         results_to_findings([plain], USER_INPUT, rules, severity_overrides={"ACME1": "fatal"})
+    assert results_to_findings([plain, escalated], USER_INPUT, rules, severity_overrides={"ACME1": "off"}) == []
 
 
 def test_bare_string_results_take_the_packages_code() -> None:
@@ -278,6 +285,25 @@ def test_build_input_and_documents_data_from_the_model() -> None:
     assert data["changes"]["base"] == {"rev": "HEAD", "metadata": {"version": "1"}}
     assert "changes" not in build_input(doc)
     assert documents_data([doc]) == {"terms.md": {"title": "Terms", "metadata": {"version": "2"}, "clauses": ["1"]}}
+
+
+def test_findings_for_a_document_match_those_for_its_input(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    doc = Document(
+        path="legal/terms.md",
+        title="Terms",
+        metadata={},
+        clauses=[
+            Clause(id="1.1", number="1.1", title=None, level=2, parent="1", path=["1", "1.1"], text="x", span=Span(4, 4),
+                   defines=["Beta"]),
+            Clause(id="1.1~2", number="1.1", title=None, level=2, parent="1", path=["1", "1.1~2"], text="y", span=Span(6, 7)),
+        ],
+        definitions={},
+        line_count=9,
+    )
+    data = build_input(doc)
+    results = engine.evaluate(data)
+    assert {r.value["code"] for r in results} == {"TL403", "TL404"}
+    assert findings_for_document(results, doc, policies.rules) == results_to_findings(results, data, policies.rules)
 
 
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:

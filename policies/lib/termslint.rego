@@ -9,6 +9,12 @@ package termslint.lib
 
 import rego.v1
 
+# Rule packages import the rules they read by name
+# (`import data.termslint.lib.clauses_by_id`) and this package only for its
+# functions (`lib.clause_name(c)`): regorus evaluates a whole imported package
+# when one of its rules is read through the package alias, which costs every
+# rule of this file on every document.
+
 # --- vocabularies -----------------------------------------------------------
 
 # Data whose use for AI training needs the user's choice.
@@ -158,33 +164,33 @@ uses_data(f) if {
 
 ai_words := `(?i)\b(artificial intelligence|machine[- ]learning|ai|llms?|neural networks?|(train|training|tune|tuning|fine-tune|fine-tuning) (of )?(our |the |ai |its )?models?)\b`
 
-mentions_ai(c, f) if {
+mentions_ai(f) if {
 	is_string(f.text)
 	regex.match(ai_words, f.text)
 }
 
-mentions_ai(c, f) if "ai_training" in c.tags
-
-mentions_ai(c, f) if {
+mentions_ai(f) if {
 	some e in f.evidence
 	is_string(e.concept)
 	startswith(e.concept, "purpose:ai")
 }
 
-# The fact's purposes reach AI training: named, or "any purpose" next to an AI mention.
-ai_purpose(c, f) if "ai_training" in f.purposes
+# The fact's purposes reach AI training: named, or "any purpose" in a sentence
+# that mentions AI. (The clause's other sentences do not count: "we will not
+# train AI on X" next to "any purpose for Y" is a consent gap, not a mention.)
+ai_purpose(f) if "ai_training" in f.purposes
 
-ai_purpose(c, f) if {
+ai_purpose(f) if {
 	"any_purpose" in f.purposes
-	mentions_ai(c, f)
+	mentions_ai(f)
 }
 
 ai_data_of(f) := {d | some d in f.data; d in ai_data}
 
 # The company (or a third party) may use customer data to train AI.
-ai_use(c, f) if {
+ai_use(f) if {
 	uses_data(f)
-	ai_purpose(c, f)
+	ai_purpose(f)
 	count(ai_data_of(f)) > 0
 }
 
@@ -229,7 +235,7 @@ full_ai_cover contains d if {
 open_ai_data contains d if {
 	some c in input.clauses
 	some f in c.facts
-	ai_use(c, f)
+	ai_use(f)
 	not has_choice(f)
 	some d in ai_data_of(f)
 }
@@ -237,7 +243,7 @@ open_ai_data contains d if {
 open_ai_clauses contains c.id if {
 	some c in input.clauses
 	some f in c.facts
-	ai_use(c, f)
+	ai_use(f)
 	not has_choice(f)
 }
 
@@ -279,8 +285,8 @@ local_choice(c) if {
 	choice_covers_ai(g)
 }
 
-unchosen_ai_use(c, f) if {
-	ai_use(c, f)
+unchosen_ai_use(f) if {
+	ai_use(f)
 	not has_choice(f)
 	count(ai_data_of(f) - full_ai_cover) > 0
 	not opt_out_covers(ai_data_of(f))
@@ -292,7 +298,7 @@ unchosen_ai_use(c, f) if {
 ai_training_without_choice[c.id] := positions if {
 	some c in input.clauses
 	not local_choice(c)
-	positions := [i | some i, f in c.facts; unchosen_ai_use(c, f)]
+	positions := [i | some i, f in c.facts; unchosen_ai_use(f)]
 	count(positions) > 0
 }
 
@@ -331,7 +337,7 @@ added_facts := {f | some ch in input.changes.clauses; some f in ch.facts_added}
 base_ai_data contains d if {
 	some c in input.clauses
 	some f in c.facts
-	ai_use(c, f)
+	ai_use(f)
 	not f in added_facts
 	some d in ai_data_of(f)
 }
@@ -339,7 +345,7 @@ base_ai_data contains d if {
 base_ai_data contains d if {
 	some ch in input.changes.clauses
 	some f in ch.facts_removed
-	ai_use(head_clause(ch), f)
+	ai_use(f)
 	some d in ai_data_of(f)
 }
 
@@ -372,6 +378,23 @@ choice_kept(k, f) if {
 	count(f.purposes) == 0
 	some pair in head_choices
 	pair[0] == k
+}
+
+# A consent or opt-out that governed a use the head now rules out outright is
+# not lost but superseded: "will not train on X without your consent" became
+# "does not train on X". Every purpose of the base fact must be banned, for
+# all of its data, by a head prohibition that itself needs no choice.
+choice_superseded(f) if {
+	count(f.purposes) > 0
+	every p in f.purposes {
+		some c in input.clauses
+		some g in c.facts
+		g.modality == "prohibition"
+		benefits_company(g)
+		not has_choice(g)
+		p in g.purposes
+		every d in f.data { d in g.data }
+	}
 }
 
 # "Clause 10.4", or "Removed clause 7" for a clause the head no longer has.

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Protocol, Sequence, Union
 
 from termslint.errors import ConfigError, EngineError
-from termslint.policies import PolicySet
+from termslint.policies import PolicyModule, PolicySet
 
 RULES_REF = "data.termslint.rules"
 RESULT_KINDS = ("deny", "warn", "info")
@@ -62,19 +62,29 @@ class _Undefined:
 UNDEFINED = _Undefined()
 
 
+# What load() accepts: a PolicySet, or just its modules as (path, source) pairs.
+Policies = Union[PolicySet, Sequence[tuple[str, str]]]
+# What evaluate() accepts: the input as a mapping, or as JSON text already serialised.
+DocInput = Union[Mapping[str, Any], str]
+
+
 class Engine(Protocol):
     """What the evaluation step and the test runner need from an engine."""
 
     name: str
 
-    def load(self, policies: PolicySet, *, with_tests: bool = False) -> None:
+    def load(self, policies: Policies, *, with_tests: bool = False) -> None:
         """Compile the policy set (and its unit tests); raises PolicyError on bad Rego."""
 
-    def set_data(self, values: Mapping[str, Mapping[str, Any]]) -> None:
-        """Make each value available as `data.termslint.<key>` (documents, config)."""
+    def set_data(self, values: Mapping[str, Any]) -> None:
+        """Make each value available as `data.termslint.<key>` (documents, config).
 
-    def evaluate(self, doc_input: Mapping[str, Any]) -> list[RuleResult]:
-        """Query `data.termslint.rules` with `doc_input` as `input`."""
+        `{"termslint": {...}}` is accepted too. Call once per run, before or
+        after load().
+        """
+
+    def evaluate(self, doc_input: DocInput) -> list[RuleResult]:
+        """Query `data.termslint.rules` with `doc_input` (a mapping or JSON text) as `input`."""
 
     def eval_ref(self, ref: str) -> Any:
         """The value of one reference such as `data.pkg.test_x`, or UNDEFINED."""
@@ -147,7 +157,22 @@ def collect_results(tree: Any, package: str = "termslint.rules") -> list[RuleRes
     return results
 
 
-def check_data_keys(values: Mapping[str, Any]) -> None:
+def as_policy_set(policies: Policies) -> PolicySet:
+    if isinstance(policies, PolicySet):
+        return policies
+    modules = [PolicyModule(path, source) for path, source in policies]
+    return PolicySet(modules=modules)
+
+
+def data_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys to set under `data.termslint`, from `{key: value}` or `{"termslint": {key: value}}`."""
+    if set(values) == {"termslint"} and isinstance(values["termslint"], Mapping):
+        values = values["termslint"]
     for key in values:
-        if key in ("rules", "lib", "tests") or not key.isidentifier():
+        if key in ("rules", "lib", "tests") or not str(key).isidentifier():
             raise EngineError(f"data.termslint.{key} cannot be set as data", "use another key")
+    return dict(values)
+
+
+def input_json(doc_input: DocInput) -> str:
+    return doc_input if isinstance(doc_input, str) else to_json(doc_input)

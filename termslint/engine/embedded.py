@@ -17,13 +17,17 @@ from termslint.engine import (
     EMPTY_INPUT,
     RULES_REF,
     UNDEFINED,
+    DocInput,
+    Policies,
     RuleResult,
-    check_data_keys,
+    as_policy_set,
     collect_results,
+    data_values,
+    input_json,
     to_json,
 )
 from termslint.errors import EngineError, PolicyError
-from termslint.policies import PolicySet, check_sandbox
+from termslint.policies import check_sandbox
 
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)\s*$", re.MULTILINE)
 _MESSAGE = re.compile(r"^error:\s*(?P<msg>.+?)\s*$", re.MULTILINE)
@@ -57,6 +61,8 @@ class EmbeddedEngine:
         self._engine = regorus.Engine()
         self._loaded = False
         self._prints: list[str] = []
+        # data.termslint.*: kept here so set_data() may come before or after load().
+        self._data: dict[str, Any] = {"documents": {}, "config": {}}
         self.loads = 0  # how many times policies were compiled (once per run)
 
     def __enter__(self) -> EmbeddedEngine:
@@ -65,10 +71,10 @@ class EmbeddedEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def load(self, policies: PolicySet, *, with_tests: bool = False) -> None:
+    def load(self, policies: Policies, *, with_tests: bool = False) -> None:
         engine = regorus.Engine()
         engine.set_gather_prints(True)
-        for path, source in policies.all_modules(with_tests):
+        for path, source in as_policy_set(policies).all_modules(with_tests):
             # The sandbox check runs here too, so a PolicySet built by hand
             # cannot smuggle in a network call.
             check_sandbox(source, path)
@@ -79,35 +85,39 @@ class EmbeddedEngine:
         self._engine = engine
         self._loaded = True
         self.loads += 1
-        self.set_data({"documents": {}, "config": {}})
+        self._apply_data()
         # regorus resolves names and checks safety on the first evaluation;
         # doing it now reports a broken policy before any document is read.
         self.evaluate(EMPTY_INPUT)
         self._engine.take_prints()
         self._prints.clear()
 
-    def set_data(self, values: Mapping[str, Mapping[str, Any]]) -> None:
-        check_data_keys(values)
+    def set_data(self, values: Mapping[str, Any]) -> None:
+        self._data.update(data_values(values))
+        self._apply_data()
+
+    def _apply_data(self) -> None:
+        values = self._data
         self._engine.clear_data()
         try:
             self._engine.add_data_json(to_json({"termslint": dict(values)}))
         except RuntimeError as exc:
             raise EngineError(f"cannot set data.termslint: {regorus_error_line(str(exc))}") from None
 
-    def evaluate(self, doc_input: Mapping[str, Any]) -> list[RuleResult]:
+    def evaluate(self, doc_input: DocInput) -> list[RuleResult]:
         value = self._query(RULES_REF, doc_input)
         return collect_results(value if value is not UNDEFINED else {})
 
     def eval_ref(self, ref: str) -> Any:
         return self._query(ref, None)
 
-    def _query(self, ref: str, doc_input: Mapping[str, Any] | None) -> Any:
+    def _query(self, ref: str, doc_input: DocInput | None) -> Any:
         if not self._loaded:
             raise EngineError("no policies loaded", "call load() before evaluating")
         try:
             # Unit tests bring their own input (`with input as`); an empty
             # object keeps a previous document from leaking into them.
-            self._engine.set_input_json(to_json(doc_input if doc_input is not None else {}))
+            self._engine.set_input_json(input_json(doc_input if doc_input is not None else {}))
             raw = self._engine.eval_query_as_json(ref)
         except RuntimeError as exc:
             self._gather_prints()

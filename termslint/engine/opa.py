@@ -31,13 +31,17 @@ from termslint.engine import (
     EMPTY_INPUT,
     RULES_REF,
     UNDEFINED,
+    DocInput,
+    Policies,
     RuleResult,
-    check_data_keys,
+    as_policy_set,
     collect_results,
+    data_values,
+    input_json,
     to_json,
 )
 from termslint.errors import ConfigError, EngineError, PolicyError
-from termslint.policies import PolicyModule, PolicySet, check_sandbox
+from termslint.policies import PolicyModule, check_sandbox
 
 DEFAULT_TIMEOUT = 10.0  # seconds per request; the client's own default (1.5 s) is too short for big documents
 DEFAULT_STARTUP_TIMEOUT = 10.0
@@ -75,6 +79,8 @@ class OpaEngine:
         self._stderr: IO[bytes] | None = None
         self._policy_ids: dict[str, str] = {}  # OPA policy id -> path as shown in messages
         self._loaded = False
+        # data.termslint.*: kept here so set_data() may come before or after load().
+        self._data: dict[str, Any] = {"documents": {}, "config": {}}
         if url:
             self.url = url.rstrip("/")
             host, port, ssl = _parse_url(self.url)
@@ -210,7 +216,8 @@ class OpaEngine:
 
     # --- Engine protocol ------------------------------------------------------
 
-    def load(self, policies: PolicySet, *, with_tests: bool = False) -> None:
+    def load(self, policies: Policies, *, with_tests: bool = False) -> None:
+        policies = as_policy_set(policies)
         modules = policies.all_modules(with_tests)
         for path, source in modules:
             check_sandbox(source, path)
@@ -224,7 +231,7 @@ class OpaEngine:
         self._settle(stale, self._delete_policy)
         self._settle(sorted(wanted), lambda pid: self._put_policy(pid, wanted[pid]))
         self._loaded = True
-        self.set_data({"documents": {}, "config": {}})
+        self._put_data(self._data)
         self.evaluate(EMPTY_INPUT)
 
     def _put_policy(self, policy_id: str, module: PolicyModule) -> None:
@@ -271,8 +278,13 @@ class OpaEngine:
         message = getattr(exc, "message", None) or str(exc)
         return PolicyError(f"OPA rejected a policy: {message}")
 
-    def set_data(self, values: Mapping[str, Mapping[str, Any]]) -> None:
-        check_data_keys(values)
+    def set_data(self, values: Mapping[str, Any]) -> None:
+        fresh = data_values(values)
+        self._data.update(fresh)
+        if self._loaded:
+            self._put_data(fresh)
+
+    def _put_data(self, values: Mapping[str, Any]) -> None:
         for key, value in values.items():
             document = json.loads(to_json(value))
             if not isinstance(document, dict):
@@ -287,12 +299,12 @@ class OpaEngine:
             except RegoParseError as exc:
                 raise EngineError(f"OPA refused data.termslint.{key}: {exc}") from None
 
-    def evaluate(self, doc_input: Mapping[str, Any]) -> list[RuleResult]:
+    def evaluate(self, doc_input: DocInput) -> list[RuleResult]:
         self._require_loaded()
         payload = self._call(
             f"evaluating {RULES_REF}",
             self._client.query_rule,
-            json.loads(to_json(doc_input)),
+            json.loads(input_json(doc_input)),
             RULES_REF.removeprefix("data."),
         )
         value = payload.get("result", {}) if isinstance(payload, dict) else {}

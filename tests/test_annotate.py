@@ -1,0 +1,216 @@
+"""The annotator: labelled sentences, documents, evidence positions, vocabulary config."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from termslint.annotate import Vocabulary, annotate_document, annotate_sentence, split_sentences, summarise_facts
+from termslint.errors import ConfigError
+from termslint.model import Clause, Definition, Document, Span
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import annotate_quality as labels  # noqa: E402  (the bench's own label reader)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "annotate"
+CASES = labels.load_cases(FIXTURES / "labelled.yaml")
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def make_doc(text: str, definitions: dict[str, str] | None = None, title: str | None = None) -> Document:
+    """A one-clause document whose clause text is `text`, line by line from line 1."""
+    lines = text.split("\n")
+    starts, off = [], 0
+    for i, line in enumerate(lines):
+        starts.append((off, i + 1, 1))
+        off += len(line) + 1
+    clause = Clause(id="1", number="1", title=None, level=1, parent=None, path=["1"], text=text,
+                    span=Span(1, len(lines)), line_starts=starts)
+    defs = {t: Definition(t, "1", Span(1, 1), text=f'"{t}" means {d}') for t, d in (definitions or {}).items()}
+    return Document(path="t.md", title=title, metadata={}, clauses=[clause], definitions=defs,
+                    line_count=len(lines), lines=lines)
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    return f"{case['g']}:{case['t'][:50]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_labelled_sentence(case: dict[str, Any], vocab: Vocabulary) -> None:
+    exp = labels.expected(case)
+    got = labels.predicted(case, vocab)
+    if case.get("gap"):
+        pytest.xfail(case["gap"])
+    assert {k: got[k] for k in exp} == exp
+
+
+def test_labelled_set_is_large_and_varied() -> None:
+    groups = [c["g"] for c in CASES]
+    assert len(CASES) >= 220
+    assert sum(1 for c in CASES if c["g"] == "ai" and c.get("ai")) >= 50
+    assert groups.count("neg") >= 30 and groups.count("optout") >= 20 and groups.count("optin") >= 15
+
+
+def test_prefilter_changes_nothing(vocab: Vocabulary) -> None:
+    """The keyword pre-filter only skips work: results equal a full search (purpose-bearing cases)."""
+    from termslint.annotate import _analyse, _build_context
+
+    for case in CASES:
+        ctx = _build_context(vocab, labels.case_definitions(case), None)
+        fast = _analyse(case["t"], ctx)
+        slow = _analyse(case["t"], ctx, use_prefilter=False)
+        fast_keys = {(f.modality, f.actor, tuple(sorted(f.purposes))) for f in fast}
+        slow_keys = {(f.modality, f.actor, tuple(sorted(f.purposes))) for f in slow
+                     if f.purposes & vocab_trigger_purposes(vocab) or f.license or f.conditions & {"opt_out_available"}}
+        assert slow_keys <= fast_keys | {k for k in slow_keys if not set(k[2]) & vocab_trigger_purposes(vocab)}, case["t"]
+
+
+def vocab_trigger_purposes(vocab: Vocabulary) -> set[str]:
+    return {k.split(":", 1)[1] for k in vocab.trigger_concepts if k.startswith("purpose:")}
+
+
+def test_prohibition_is_never_a_grant(vocab: Vocabulary) -> None:
+    facts = annotate_sentence("We will not use your Customer Content to train our AI models without your consent.", vocab)
+    assert len(facts) == 1
+    f = facts[0]
+    assert (f.modality, f.actor, f.data, f.purposes, f.conditions) == (
+        "prohibition", "company", ["customer_content"], ["ai_training"], ["opt_in_consent"])
+    assert not summarise_facts(facts)["ai_training_grant"]
+
+
+def test_partial_carve_out(vocab: Vocabulary) -> None:
+    f = annotate_sentence("Notwithstanding the above, we will not use audio, video or chat Customer Content to train AI.", vocab)[0]
+    assert f.partial and f.data_terms == ["audio", "video", "chat"]
+    assert any(e.concept == "override:notwithstanding" for e in f.evidence)
+    whole = annotate_sentence("We will not use your Customer Content to train AI.", vocab)[0]
+    assert not whole.partial and whole.data_terms == []
+
+
+def test_licence_scope_negations(vocab: Vocabulary) -> None:
+    f = annotate_sentence("You grant us a non-exclusive, non-transferable, non-sublicensable, revocable licence "
+                          "to host Your Content solely to provide the Services to you.", vocab)[0]
+    assert f.license is not None
+    assert f.license.scope_words() == [] and f.license.limited_to_service
+    g = annotate_sentence("You grant us a perpetual, irrevocable, worldwide, royalty-free, sublicensable and "
+                          "transferable licence to use Customer Content for machine learning.", vocab)[0]
+    assert g.license is not None and g.license.scope_words() == [
+        "perpetual", "irrevocable", "worldwide", "royalty_free", "sublicensable", "transferable"]
+    assert g.modality == "grant" and g.actor == "company" and "ai_training" in g.purposes
+
+
+def test_definitions_decide_the_category(vocab: Vocabulary) -> None:
+    doc = make_doc("We may use Materials and Service Data to train our models.",
+                   {"Materials": "all files and content you upload to the Services.",
+                    "Service Data": "telemetry and diagnostic data generated by your use of the Services.",
+                    "Services": "the products and content we provide."})
+    annotate_document(doc, vocab)
+    assert doc.definitions["Materials"].category == "customer_content"
+    assert doc.definitions["Service Data"].category == "service_generated_data"
+    assert doc.definitions["Services"].category is None
+    assert doc.clauses[0].facts[0].data == ["customer_content", "service_generated_data"]
+
+
+def test_company_name_from_parties_clause(vocab: Vocabulary) -> None:
+    doc = make_doc('These Terms are between you and Northwind Ltd. ("Northwind", "we", "us").\n'
+                   "Northwind may use Usage Data to train its models.")
+    annotate_document(doc, vocab)
+    f = doc.clauses[0].facts[0]
+    assert f.actor == "company"
+    assert any(e.concept == "actor:company" and e.text == "Northwind" for e in f.evidence)
+
+
+def test_evidence_columns_follow_the_raw_markdown(vocab: Vocabulary) -> None:
+    raw = "We may use your **Customer Content** to train our *AI models*."
+    doc = make_doc("We may use your Customer Content to train our AI models.")
+    doc.lines = [raw]
+    annotate_document(doc, vocab)
+    ev = {e.concept: e for e in doc.clauses[0].facts[0].evidence}
+    cc = ev["data:customer_content"]
+    assert raw[cc.span.start_col - 1 : cc.span.end_col] in ("your **Customer Content", "Customer Content")
+    ai = ev["purpose:ai_training"]
+    assert ai.span.start_line == 1 and raw[ai.span.start_col - 1 :].startswith("train")
+
+
+def test_evidence_on_second_line(vocab: Vocabulary) -> None:
+    doc = make_doc("Some preamble here.\nWe may use Usage Data for any purpose.")
+    annotate_document(doc, vocab)
+    ev = {e.concept: e for e in doc.clauses[0].facts[0].evidence}
+    span = ev["purpose:any_purpose"].span
+    assert (span.start_line, span.start_col) == (2, len("We may use Usage Data ") + 1)
+    assert doc.clauses[0].tags == ["any_purpose", "permission", "service_generated_data"]
+
+
+def test_lead_in_continues_into_sub_clauses(vocab: Vocabulary) -> None:
+    parent = Clause(id="5", number="5", title=None, level=1, parent=None, path=["5"],
+                    text="We may use your Customer Content to:", span=Span(1, 1), line_starts=[(0, 1, 1)])
+    child = Clause(id="5(a)", number="(a)", title=None, level=2, parent="5", path=["5", "5(a)"],
+                   text="(a) train our machine learning models;", span=Span(2, 2), line_starts=[(0, 2, 1)])
+    lines = [parent.text, child.text]
+    doc = Document("t.md", None, {}, [parent, child], {}, 2, lines=lines)
+    annotate_document(doc, vocab)
+    assert parent.facts == []
+    f = child.facts[0]
+    assert (f.modality, f.actor, f.data, f.purposes) == ("permission", "company", ["customer_content"], ["ai_training"])
+    assert {e.span.start_line for e in f.evidence} == {1, 2}
+    assert f.span is not None and f.span.start_line == 2
+
+
+def test_sentence_splitting_respects_abbreviations(vocab: Vocabulary) -> None:
+    text = "Acme Inc. may use data, e.g. logs, i.e. telemetry, under Sec. 4 and No. 5 here. Then (i) this. Next one."
+    spans = split_sentences(text, vocab)
+    assert [text[a:b] for a, b in spans] == [
+        "Acme Inc. may use data, e.g. logs, i.e. telemetry, under Sec. 4 and No. 5 here.", "Then (i) this.", "Next one."]
+
+
+def test_user_vocabulary_extends_and_is_checked() -> None:
+    v = Vocabulary.load({"purposes": {"ai_training": {"patterns": [r"\bfeed\b.{0,40}?\bthe\s+oracle\b"]}}})
+    facts = annotate_sentence("We may feed your content into the oracle.", v)
+    assert facts and facts[0].purposes == ["ai_training"]
+    with pytest.raises(ConfigError, match=r"purposes\.marketing\.patterns\[\d+\].*does not compile"):
+        Vocabulary.load({"purposes": {"marketing": {"patterns": ["(unclosed"]}}})
+    for bad in ["(a+)+", "(.*)*x", r"(?:\w+\s*)*$"]:
+        with pytest.raises(ConfigError, match="exponential"):
+            Vocabulary.load({"purposes": {"research": {"patterns": [bad]}}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        Vocabulary.load({"purpose": {}})
+    with pytest.raises(ConfigError, match="keywords"):
+        Vocabulary.load({"purposes": {"research": {"keywords": ["re(search"], "patterns": ["x"]}}})
+
+
+def test_user_vocabulary_new_category_and_replace() -> None:
+    v = Vocabulary.load({"data": {"health_data": {"patterns": [r"\bhealth\s+(?:data|records)\b"]}}})
+    f = annotate_sentence("We may use your health records to train our models.", v)[0]
+    assert "health_data" in f.data
+    v2 = Vocabulary.load({"purposes": {"marketing": {"replace": True, "patterns": [r"\bnewsletters?\b"]}}})
+    assert annotate_sentence("We use your data for marketing.", v2) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    v = _VOCAB
+    for f in annotate_sentence(text, v):
+        for e in f.evidence:
+            assert e.span.start_line >= 1
+
+
+_VOCAB = Vocabulary.load()
+
+
+def test_speed_is_linear_and_quick(vocab: Vocabulary) -> None:
+    para = ("We collect your name and address when you register. We may use Usage Data for analytics and to "
+            "train our models {}. You can opt out in Settings. The governing law is that of Sweden.\n\n")
+    doc = make_doc("".join(para.format(i) for i in range(400)))
+    t = time.perf_counter()
+    annotate_document(doc, vocab)
+    assert time.perf_counter() - t < 5.0
+    assert len(doc.clauses[0].facts) >= 400

@@ -1,0 +1,241 @@
+"""Parser tests: one fixture per drafting style (tests/fixtures/parse/*.md with
+an expectation file beside it), plus properties that must hold for any input.
+
+Every parsed document is validated against the published policy-input schema.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from termslint.errors import InputError
+from termslint.model import Changes, ClauseChange, Document
+from termslint.parse import format_outline, parse_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+CASES = sorted(p.stem for p in FIXTURES.glob("*.md"))
+SCHEMA = json.loads(
+    resources.files("termslint").joinpath("schemas", "policy-input.schema.json").read_text(encoding="utf-8")
+)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def policy_input(doc: Document) -> dict[str, Any]:
+    return {"schema_version": 1, **doc.as_dict()}
+
+
+def check_document(doc: Document) -> None:
+    """Schema-valid, unique ids, spans inside the file, parents before children."""
+    VALIDATOR.validate(json.loads(json.dumps(policy_input(doc))))
+    seen: dict[str, int] = {}
+    n = doc.line_count
+    for i, c in enumerate(doc.clauses):
+        assert c.id not in seen, f"duplicate id {c.id}"
+        seen[c.id] = i
+        assert 1 <= c.span.start_line <= c.span.end_line <= n, (c.id, c.span)
+        if c.parent is not None:
+            assert c.parent in seen, f"{c.id}: parent {c.parent} missing or after it"
+            assert doc.clauses[seen[c.parent]].level == c.level - 1
+            assert c.path == doc.clauses[seen[c.parent]].path + [c.id]
+        else:
+            assert c.level == 1 and c.path == [c.id]
+        for r in c.refs:
+            assert 1 <= r.span.start_line <= r.span.end_line <= n, (c.id, r)
+        assert len(c.line_starts) == (c.text.count("\n") + 1 if c.text else 0)
+        assert c.uses == sorted(set(c.uses))
+    for d in doc.definitions.values():
+        assert 1 <= d.span.start_line <= d.span.end_line <= n
+        assert d.clause in seen
+
+
+def parse_fixture(name: str) -> Document:
+    path = FIXTURES / f"{name}.md"
+    return parse_document(path.read_text(encoding="utf-8"), f"tests/fixtures/parse/{name}.md")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture(name: str) -> None:
+    expected = YAML(typ="safe").load((FIXTURES / f"{name}.yaml").read_text(encoding="utf-8"))
+    doc = parse_fixture(name)
+    check_document(doc)
+    assert doc.title == expected["title"]
+    assert doc.metadata == expected.get("metadata", {})
+    sups = [{"codes": s.codes, "reason": s.reason, "line": s.span.start_line} for s in doc.suppressions]
+    assert sups == expected.get("file_suppressions", [])
+    assert [c.id for c in doc.clauses] == [e["id"] for e in expected["clauses"]]
+    for clause, want in zip(doc.clauses, expected["clauses"]):
+        got: dict[str, Any] = {
+            "id": clause.id,
+            "number": clause.number,
+            "title": clause.title,
+            "parent": clause.parent,
+            "level": clause.level,
+            "span": [clause.span.start_line, clause.span.end_line],
+            "anchor": clause.anchor,
+            "text": clause.text,
+            "defines": clause.defines,
+            "uses": clause.uses,
+            "refs": [[r.kind, r.target, r.resolved] for r in clause.refs],
+            "suppressions": [
+                {"codes": s.codes, "reason": s.reason, "line": s.span.start_line} for s in clause.suppressions
+            ],
+        }
+        defaults = {"anchor": None, "defines": [], "uses": [], "refs": [], "suppressions": []}
+        for key in got:
+            assert got[key] == want.get(key, defaults.get(key)), f"{name}: clause {clause.id}: {key}"
+    assert {t: d.clause for t, d in doc.definitions.items()} == expected["definitions"]
+
+
+def test_line_starts_point_at_the_source() -> None:
+    """(offset, line, col) lets the annotator turn an offset in `text` into a file position."""
+    for name in CASES:
+        doc = parse_fixture(name)
+        for c in doc.clauses:
+            for offset, line, col in c.line_starts:
+                ch = c.text[offset]
+                assert doc.lines[line - 1][col - 1] == ch, (name, c.id, line, col, ch)
+
+
+def test_definition_text_is_the_defining_sentence() -> None:
+    doc = parse_fixture("definitions")
+    d = doc.definitions["Service Generated Data"]
+    assert d.text == "“Service Generated Data” shall mean telemetry about the Services."
+    assert (d.span.start_line, d.span.end_line) == (7, 7)
+    # The first definition wins, but a later defining clause still lists the term.
+    assert doc.definitions["Customer Content"].clause == "1"
+    assert "Customer Content" in doc.clause_by_id()["5"].defines
+
+
+def test_reference_spans_and_words() -> None:
+    doc = parse_fixture("references")
+    refs = doc.clause_by_id()["2"].refs
+    assert [r.text for r in refs[:3]] == ["Section 7(b)", "Sections 4", "5"]
+    assert all(r.span.start_line == 9 for r in refs)
+    this = [r for r in doc.clause_by_id()["3.2"].refs] + doc.clause_by_id()["3"].refs
+    assert any(r.text == "This Section" and r.target == "3" and r.resolved for r in this)
+
+
+def test_format_outline() -> None:
+    doc = parse_fixture("atx_numbered")
+    outline = format_outline(doc)
+    assert outline == format_outline(parse_fixture("atx_numbered"))
+    lines = outline.splitlines()
+    assert lines[0] == (
+        "tests/fixtures/parse/atx_numbered.md \u2014 Acme Cloud Terms of Service (effective 1 March 2024)"
+    )
+    assert "1  Definitions  L7-11  defines: Customer Content, Services" in lines
+    assert "  10.2  Service Generated Data  L29-31" in lines
+    assert "preamble  L3-5" in lines
+
+
+def test_front_matter_must_be_yaml() -> None:
+    with pytest.raises(InputError) as info:
+        parse_document("---\ntitle: [unclosed\n---\n# T\n", "legal/terms.md")
+    message = str(info.value)
+    assert message.startswith("legal/terms.md:")
+    assert "front matter is not valid YAML" in message
+    assert "\n" not in message
+
+
+def test_front_matter_must_be_a_mapping() -> None:
+    with pytest.raises(InputError, match=r"legal/terms\.md:2: front matter must be a mapping"):
+        parse_document("---\n- a\n- b\n---\n# T\n", "legal/terms.md")
+
+
+def test_front_matter_values_become_json() -> None:
+    doc = parse_document("---\nEffective Date: 2024-03-01\nTags: [a, b]\n---\n\nText.\n", "t.md")
+    assert doc.metadata == {
+        "effective_date": "2024-03-01",
+        "tags": ["a", "b"],
+        "effective_date_iso": "2024-03-01",
+    }
+    json.dumps(doc.as_dict())
+
+
+def test_windows_line_endings() -> None:
+    doc = parse_document("# T\r\n\r\n## 1. One\r\n\r\nText.\r\n", "t.md")
+    assert [(c.id, c.span.start_line) for c in doc.clauses] == [("1", 3)]
+    assert doc.line_count == 5
+
+
+def test_changes_validate_against_the_schema() -> None:
+    doc = parse_fixture("duplicates")
+    change = ClauseChange("modified", "10.2", "10.2", 0.8, text_diff="-a +b", base_title="Use", head_title="Use")
+    changes = Changes("abc123", {"version": "1"}, {"version": "2"}, [change])
+    VALIDATOR.validate(json.loads(json.dumps({**policy_input(doc), "changes": changes.as_dict()})))
+
+
+def test_schema_declares_its_version() -> None:
+    assert SCHEMA["properties"]["schema_version"] == {"const": 1}
+    assert SCHEMA["$id"].endswith("/1.json")
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate({**policy_input(parse_fixture("toc")), "schema_version": 2})
+
+
+# --- any input ----------------------------------------------------------------
+
+_LABELS = ["", "1. ", "2. ", "10. ", "10.2 ", "10.2.1 ", "(a) ", "(b) ", "(i) ", "(iv) ", "a. ", "i) ", "IV. ",
+           "Section 4 ", "ARTICLE II ", "**1.1** ", "**(c) Title.** ", "1.INTRO", "3.1.2.x "]
+_WORDS = ["Customer Content", "means", "Section 10.3", "Sections 4 and 5", "this Section", "(\u201cTerm\u201d)",
+          "our Privacy Policy", "[link](#x)", "**bold**", "_em_", "Article 6 GDPR", "text", "the", ";", ".", "\u00a0"]
+
+
+@st.composite
+def markdown(draw: st.DrawFn) -> str:
+    blocks = []
+    for _ in range(draw(st.integers(0, 14))):
+        kind = draw(st.sampled_from(["h", "p", "ol", "ul", "table", "comment", "fm", "blank", "code"]))
+        label = draw(st.sampled_from(_LABELS))
+        words = " ".join(draw(st.lists(st.sampled_from(_WORDS), max_size=8)))
+        if kind == "h":
+            blocks.append("#" * draw(st.integers(1, 6)) + " " + label + words)
+        elif kind == "p":
+            blocks.append(label + words + draw(st.sampled_from(["", "\n(b) more;", "\n" + words])))
+        elif kind == "ol":
+            indent = " " * draw(st.sampled_from([0, 3, 4]))
+            blocks.append(f"{indent}{draw(st.integers(1, 30))}. {label}{words}")
+        elif kind == "ul":
+            blocks.append(f"- {label}{words}")
+        elif kind == "table":
+            blocks.append(f"| {words} | x |\n|---|---|\n| {label} | y |")
+        elif kind == "comment":
+            blocks.append(draw(st.sampled_from([
+                '<!-- termslint-disable TL101 reason="ok" -->', "<!-- termslint-disable-file TL403 -->",
+                "<!-- note -->", '<a id="x"></a>', "<!--\ntermslint-disable TL1\n-->",
+            ])))
+        elif kind == "fm" and not blocks:
+            blocks.append("---\ntitle: T\nversion: 2\n---")
+        elif kind == "code":
+            blocks.append("    " + label + words)
+        else:
+            blocks.append("")
+    return "\n\n".join(blocks) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown())
+def test_any_markdown_parses_into_a_valid_document(text: str) -> None:
+    try:
+        doc = parse_document(text, "fuzz.md")
+    except InputError:
+        return
+    check_document(doc)
+    format_outline(doc)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_text_parses(text: str) -> None:
+    try:
+        doc = parse_document(text, "fuzz.md")
+    except InputError:
+        return
+    check_document(doc)
