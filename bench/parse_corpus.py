@@ -10,8 +10,11 @@ texts; the two are timed document by document, interleaved, so machine load
 hits both alike.
 
 Legal numbers: a source line is *numbered-looking* when, with Markdown
-markup removed, it starts with a decimal clause number: "10.", "10.2",
-"1.1.Foo", "**3.1**", "Section 4", or an ordered-list marker "3.". The line's
+markup removed, it starts with a decimal clause number followed by a word
+that is not lower case: "10.", "10.2", "1.1.Foo", "**3.1**", "Section 4" (not
+"Section 230 of"), or an ordered-list marker "3.", and is not
+a table-of-contents line (a short line repeated verbatim later, or a number
+followed only by a link). The line's
 number *came out* when a clause starts on that line and its `number` ends with
 that number ("3." under clause 2.4 gives "2.4.3"). A document *keeps its legal
 numbers* when it has at least 3 numbered-looking lines and at least 90% of
@@ -35,17 +38,28 @@ from termslint.parse import _MD, parse_document  # noqa: E402
 from termslint.read import read_document_text  # noqa: E402
 
 _MARKUP = re.compile(r"^(?:\s|[#>*_]|\\(?=\.))*")
-_NUMBERED = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,3}(?:\.\d{1,3})*)(?:\\?\.)?(?=\s|[A-Za-z*_])")
+_NUMBERED = re.compile(
+    r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+(\d{1,3}(?:\.\d{1,3})*)\b(?!\s+of\b)"
+    r"|(\d{1,3}\.\d{1,3}(?:\.\d{1,3})*)\.?(?=\s+[^\sa-z]|[A-Za-z*_])"
+    r"|(\d{1,3})\\?\.(?=\s+[^\sa-z]|[A-Za-z*_]))"
+)
+_LINK_ONLY = re.compile(r"\s*\[[^\]]*\]\([^)]*\)\s*$")
 MIN_LINES, MIN_SHARE = 3, 0.9
 
 
 def numbered_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, number) of numbered-looking lines, less table-of-contents lines (repeated later verbatim)."""
     out = []
+    later: dict[str, int] = {}
+    for i, raw in enumerate(lines, 1):
+        later[raw.strip()] = i
     for i, raw in enumerate(lines, 1):
         text = _MARKUP.sub("", raw.replace("\xa0", " ")).replace("\\.", ".")
         m = _NUMBERED.match(text)
-        if m:
-            out.append((i, m.group(1)))
+        if m and _LINK_ONLY.match(text, m.end()):
+            continue  # "3. [Fees](#fees)": a contents entry
+        if m and later[raw.strip()] == i or (m and len(text) > 150):
+            out.append((i, m.group(1) or m.group(2) or m.group(3)))
     return out
 
 

@@ -96,6 +96,13 @@ class _Label:
 
 def _parse_label(text: str, context: str) -> _Label | None:
     """The label that opens `text`, if any. `context`: heading | para | line | bullet."""
+    if text[:1] in ("*", "_"):
+        # "**5. Title  \n**Text": emphasis CommonMark could not close stays literal.
+        bare = text.lstrip("*_")
+        label = _parse_label(bare, context) if bare else None
+        if label is not None:
+            label.end += len(text) - len(bare)
+        return label
     if not text or not (text[0].isalnum() or text[0] in "(§"):
         return None
     c0 = text[0]
@@ -683,6 +690,22 @@ def _key(node: _Node) -> str | None:
     return (lab.raw if lab is not None else "") + ":" + title
 
 
+def _toc_like(node: _Node) -> bool:
+    """A title alone on its line, or a short line with no sentence in it."""
+    if not node.segs:
+        return True
+    lines = [ln[0] for seg in node.segs for ln in seg.lines]
+    return len(lines) == 1 and len(lines[0]) <= 150 and lines[0].rstrip()[-1:] not in ".;:" and ". " not in lines[0]
+
+
+def _restarts(a: _Node, b: _Node) -> bool:
+    """Does `b`'s numbering start again below `a`'s (a contents list ends, the sections begin)?"""
+    la, lb = a.label, b.label
+    if la is None or lb is None or not (la.parts[0].isdigit() and lb.parts[0].isdigit()):
+        return False
+    return int(lb.parts[0]) < int(la.parts[0])
+
+
 def _fix_candidates(events: list[Event]) -> None:
     """Undo guessed titles, drop a table of contents, let written numbers beat list numbers."""
     idx = [k for k, ev in enumerate(events) if ev[0] in ("node", "bold")]
@@ -697,7 +720,7 @@ def _fix_candidates(events: list[Event]) -> None:
     # Table of contents: two or more consecutive empty candidates whose numbers
     # (or titles) come back later as the real sections.
     last_at: dict[str, int] = {}
-    bare = [all(ln[1] <= node.head_end for seg in node.segs for ln in seg.lines) for node in nodes]
+    bare = [_toc_like(node) for node in nodes]
     joined = [  # no text between this candidate and the next
         pos + 1 < len(nodes) and all(events[j][0] != "seg" for j in range(idx[pos] + 1, idx[pos + 1]))
         for pos in range(len(nodes))
@@ -708,7 +731,7 @@ def _fix_candidates(events: list[Event]) -> None:
             pos += 1
             continue
         end = pos
-        while joined[end] and bare[end + 1]:
+        while joined[end] and bare[end + 1] and not _restarts(nodes[end], nodes[end + 1]):
             end += 1
         if end > pos and not last_at:  # keys are needed only once a run is found
             for p2, nd in enumerate(nodes):
@@ -718,7 +741,7 @@ def _fix_candidates(events: list[Event]) -> None:
         run = range(pos, end + 1)
         hits = [p for p in run if (key := _key(nodes[p])) is not None and last_at.get(key, -1) > end]
         if len(hits) >= 2 and len(hits) * 2 >= len(run):
-            for p in hits:
+            for p in run:  # entries whose wording differs from their section go too
                 node = nodes[p]
                 text = node.heading_text or node.title or ""
                 events[idx[p]] = ("seg", Segment([(text, node.start, 1)]))
@@ -805,8 +828,10 @@ def _parent_depth(node: _Node, stack: list[_Node]) -> int:
         return 0
     assert lab is not None
     if lab.kind in ("dotted", "prefixed"):
-        if node.parts is not None and len(node.parts) == 1 and node.parts[0] in ("1", "0"):
-            return top  # a "1" restarts numbering one level down (or opens the document)
+        if node.parts is not None and len(node.parts) == 1 and node.parts[0] in ("1", "0") and (
+            not stack or stack[-1].hlevel or (stack[-1].label is not None and stack[-1].label.kind in ("prefixed", "seq"))
+        ):
+            return top  # a "1" under a heading restarts numbering one level down (or opens the document)
         for i in range(top - 1, -1, -1):
             r = _written_rel(stack[i], node)
             if r != _SKIP:
