@@ -24,7 +24,7 @@ from termslint.model import Definition, Span
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "annotate"
 DEFAULT_FILES = [FIXTURES / "labelled.yaml", FIXTURES / "holdout.yaml"]
 KNOWN_NAMES = {"Acme": "company", "Zoomly": "company"}
-CATEGORIES = ("customer_content", "service_generated_data", "personal_data", "public_data")
+CATEGORIES = ("customer_content", "service_generated_data", "personal_data", "public_data", "deidentified_data")
 PURPOSES = ("ai_training", "any_purpose", "marketing", "advertising", "product_improvement", "analytics",
             "research", "sharing", "sale", "providing_service", "security")
 CONDITIONS = ("opt_in_consent", "opt_out_available", "deemed_consent", "aggregated_or_deidentified",

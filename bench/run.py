@@ -19,7 +19,6 @@ numbers are for reading and for the closing notes of a change.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import statistics
@@ -93,16 +92,18 @@ def bench_corpus(folder: Path, runs: int, limit: int | None, jobs: int) -> None:
 
     policies = api.load_policies(cfg)
     engine = api.make_configured_engine(cfg)
-    engine.load(policies.modules)
-    engine.set_data({"termslint": {"documents": api.documents_data(docs), "config": cfg.as_policy_data()}})
+    from termslint.engine import to_json
+    from termslint.evaluate import documents_data, results_to_findings
+
+    engine.load(policies)
+    engine.set_data({"termslint": {"documents": documents_data(docs), "config": cfg.as_policy_data()}})
 
     def evaluate_all() -> list[Any]:
-        from termslint.evaluate import findings_for_document
-
         out = []
         for d in docs:
-            results = engine.evaluate(json.dumps(api.policy_input(d)))
-            out.extend(findings_for_document(results, d, policies.rules, cfg.rules))
+            inp = api.policy_input(d)
+            out.extend(results_to_findings(engine.evaluate(to_json(inp)), inp, policies.rules,
+                                           severity_overrides=cfg.rules))
         return out
 
     t_eval, findings = median_time(evaluate_all, runs)

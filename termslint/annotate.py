@@ -84,6 +84,7 @@ _TOP_KEYS = {
     "license": dict,
     "modality": dict,
     "passive": list,
+    "state_cues": list,
     "override": list,
     "actors": dict,
     "consent_frames": list,
@@ -421,6 +422,7 @@ class Vocabulary:
             if m not in _MODALITY_PRIORITY:
                 raise ConfigError(f"vocabulary modality.{m}: unknown modality", f"use one of {', '.join(_MODALITY_PRIORITY)}")
         self.passive = c.compile(raw.get("passive"), "passive")
+        self.state_cues = c.compile(raw.get("state_cues"), "state_cues")
         self.override = c.rx(raw.get("override"), "override")
         act = _mapping(raw.get("actors"), "actors")
         self.actors: dict[str, _Rx] = {}
@@ -456,7 +458,8 @@ class Vocabulary:
         stems = sorted({k.rstrip("$") for _, ks, ts in self._keyed for k in ks + ts})
         # Run on lower-cased text without IGNORECASE, so the scan can skip
         # ahead by first letter; word starts are checked in `keyword_hits`.
-        self.keyword_scan = re.compile("(?:" + _trie(stems) + r")[\w'’-]*") if stems else None
+        # (`\b` first: the scan then tries the trie only at word starts, twice as fast.)
+        self.keyword_scan = re.compile(r"\b(?:" + _trie(stems) + r")[\w'’-]*") if stems else None
         self._word_cache: dict[str, tuple[frozenset[str], bool]] = {}
 
     def concepts_of_word(self, word: str) -> tuple[frozenset[str], bool]:
@@ -478,8 +481,8 @@ class Vocabulary:
         out = []
         for m in self.keyword_scan.finditer(low):
             i = m.start()
-            if i and (low[i - 1].isalnum() or low[i - 1] in "_-'’"):
-                continue
+            if i and low[i - 1] in "-'’":
+                continue  # "non-personal": not a word start
             keys, trig = self.concepts_of_word(m.group(0))
             if keys or trig:
                 out.append((i, keys, trig))
@@ -588,9 +591,33 @@ _SENT_END = re.compile(
     r"|\n[ \t]*\n"  # a blank line
     r"|\n(?=[ \t]*\|)|(?<=\|)[ \t]*\n"  # table rows
     r"|[ \t]\|[ \t]"  # table cells
+    r"|(?P<nl>\n)(?=[ \t]*[\"'“‘(\[*_•·\-]*[A-Z0-9])"  # a line break before a capital: a heading line may end there
 )
 _LEAD_CHARS = re.compile(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
 _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
+
+
+_HEADING_LINE = re.compile(r"[\"'“‘(\[*_#•·\-]*[A-Z0-9][^\n.!?;:,]{0,70}[^\W_][)\]*_]*")
+_HEADING_TAIL = re.compile(r"\b(?:and|or|the|a|an|of|to|for|in|on|by|with|our|your|its|their|that|which|as|from|at)$", re.IGNORECASE)
+
+
+def _heading_line(text: str, nl: int) -> bool:
+    """Is the line ending at `nl` a heading of its own ("Non-Personal Data")?
+
+    It is short, ends without punctuation or a dangling word, and follows the
+    start of the text or a line that ends a sentence, so that the lines of a
+    hard-wrapped paragraph are never taken for headings.
+    """
+    ls = text.rfind("\n", 0, nl) + 1
+    line = text[ls:nl].strip()
+    if not line or len(line) > 72 or line.count(" ") > 8:
+        return False
+    if not _HEADING_LINE.fullmatch(line) or _HEADING_TAIL.search(line):
+        return False
+    if ls == 0:
+        return True
+    prev = text[text.rfind("\n", 0, ls - 1) + 1 : ls - 1].rstrip()
+    return not prev or prev[-1] in ".!?:\"”')]*_|"
 
 
 def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -608,6 +635,9 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
                 continue
             if not token:
                 continue
+        elif m.group("nl") is not None:
+            if not _heading_line(text, m.start()):
+                continue  # a line wrapped inside a sentence
         elif _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
             continue  # a blank line after a lead-in does not end the sentence
         if text[start:end].strip():
@@ -757,6 +787,12 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
+_OF_CONTAINER = re.compile(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
+# "..., attachments or other Customer Content": a list that ends in a catch-all
+# covers the whole category, not just the parts it names.
+_CATCH_ALL = re.compile(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
     vocab = ctx.vocab
     found: list[tuple[int, int, int, str, tuple[str, ...]]] = []  # (priority, start, end, cat, quals)
@@ -766,8 +802,12 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context) -> list[_Me
     if vocab.subset is not None:
         for m in vocab.subset.finditer(text, low, s0, s1):
             qs = list(vocab.qualifier.finditer(m.group(0)))
+            of = _OF_CONTAINER.search(m.group(0))
+            if of is not None and any(q.end() <= of.start() for q in qs):
+                # "the audio or video of your calls": the parts, not the container.
+                qs = [q for q in qs if q.end() <= of.start()]
             # "voice recordings": the last word is the head noun, not a qualifier.
-            if len(qs) > 1 and qs[-1].end() == len(m.group(0)) and not m.group(0).lower().startswith("your"):
+            elif len(qs) > 1 and qs[-1].end() == len(m.group(0)) and not m.group(0).lower().startswith("your"):
                 qs = qs[:-1]
             quals = tuple(" ".join(q.group(0).lower().split()) for q in qs)
             found.append((1, m.start(), m.end(), "customer_content", quals))
@@ -826,6 +866,16 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
     return found
 
 
+# A restrictive relative clause ("any purpose which may be beneficial to us",
+# "data that may be collected"): its modal verb describes a noun and starts
+# no statement of its own. (After a comma, "..., which we may use to train
+# models" is a statement and keeps its cue.)
+_RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
+# "..., anonymised data, which we may use for any purpose": the statement is
+# about the noun before the comma.
+_NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
+
+
 def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_grant: bool = False) -> list[_Mention]:
     cues: list[_Mention] = []
     taken: list[tuple[int, int]] = []
@@ -835,6 +885,8 @@ def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_g
             continue
         for a, b in concept.find(text, low, s0, s1):
             if _overlaps((a, b), taken):
+                continue
+            if m == PERMISSION and _RESTRICTIVE_RELATIVE.search(low, max(s0, a - 8), a):
                 continue
             taken.append((a, b))
             cues.append(_Mention("modality", m, a, b))
@@ -886,10 +938,18 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
             return after[0].name, after[0]
         return COMPANY, None
     if cue is not None:
+        rest = text[cue.end : b]
+        if modality == PROHIBITION and vocab.state_cues is not None and vocab.state_cues.search(text, cue.start, cue.end):
+            # "Customer Content is excluded from training": the subject is the data.
+            by = re.match(r"\s+by\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)
+            if by:
+                for m in inside:
+                    if m.start == cue.end + by.end():
+                        return m.name, m
+            return COMPANY, None
         before = [m for m in inside if m.end <= cue.start]
         if before:
             return before[-1].name, before[-1]
-        rest = text[cue.end : b]
         if vocab.passive is not None and vocab.passive.search(rest):
             by = re.search(r"\bby\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)
             if by:
@@ -910,6 +970,8 @@ def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, 
         return False, []
     terms: list[str] = []
     for d in content:
+        if _CATCH_ALL.search(text, max(0, d.start - 60), d.start):
+            return False, []
         quals = list(d.qualifiers)
         if not quals:
             before = vocab.qualifier_run_before.search(text, max(0, d.start - 80), d.start)
@@ -944,7 +1006,12 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         f"{m.kind}:{m.name}" in vocab.trigger_concepts for m in purposes + conditions
     ):
         return []  # only purposes recorded beside others, such as providing_service
-    cues = _modal_cues(text, low, s0, s1, vocab, skip_grant=cand is not None and GRANT not in cand)
+    skip_grant = cand is not None and GRANT not in cand
+    if not purposes and not conditions:
+        grant = vocab.modality.get(GRANT)
+        if skip_grant or grant is None or not grant.find(text, low, s0, s1):
+            return []
+    cues = _modal_cues(text, low, s0, s1, vocab, skip_grant=skip_grant)
     has_grant = any(c.name == GRANT for c in cues)
     if not purposes and not conditions and not has_grant:
         return []
@@ -966,6 +1033,12 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             if hit:
                 modality, cue = m, hit[0]
                 break
+        if cue is not None and seg_d:
+            rel = _NONRESTRICTIVE_RELATIVE.search(low, max(a, cue.start - 40), cue.start)
+            if rel is not None:
+                before_rel = [d for d in seg_d if d.end <= rel.start()]
+                if before_rel and before_rel[-1].end == rel.start():
+                    seg_d = [before_rel[-1]] + [d for d in seg_d if d.start >= cue.end]
         lic_mentions: list[_Mention] = []
         if modality == GRANT:
             lic_mentions = _find_license(text, low, a, b, vocab)
@@ -1242,6 +1315,8 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
     for s0, s1 in sentences:
         if s1 <= skip_before:
             continue
+        if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1):
+            continue  # a heading line ("Analytics", "Use of your data for marketing") states nothing
         cand: set[str] | None = None
         if use_prefilter:
             while hi < len(hits) and hits[hi][0] < s0:

@@ -23,6 +23,7 @@ _DATA = {
     "service_generated_data": "service-generated (usage/telemetry) data",
     "personal_data": "personal data",
     "public_data": "publicly available data",
+    "deidentified_data": "aggregated, anonymous or de-identified data",
 }
 _PURPOSE = {
     "ai_training": "AI training",

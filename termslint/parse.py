@@ -17,8 +17,8 @@ Three passes, each linear in the document:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +28,19 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from termslint.errors import InputError
 from termslint.model import Clause, Definition, Document, Reference, Span, Suppression
-from termslint.parse_defs import Segment, TextLine, compile_terms, find_definitions, find_uses, is_definitions_title
+from termslint.parse_defs import (
+    _SMALL_WORDS,
+    Segment,
+    TextLine,
+    compile_terms,
+    document_metadata,
+    find_definitions,
+    find_uses,
+    is_definitions_title,
+    jsonable,
+    sentence_segments,
+    snake_case,
+)
 from termslint import parse_refs as refs
 
 # Built once: markdown-it's rule chains are compiled in the constructor.
@@ -42,6 +54,7 @@ _DOTTED = re.compile(r"(\d{1,3})((?:\.\d{1,3}){0,5})(\.?)(?=\s|[A-Za-z(“\"]|$)
 _PAREN = re.compile(r"\((\d{1,3}|[a-z]{1,2}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)(?=\s|[A-Za-z“\"]|$)")
 _SEQ_DOT = re.compile(r"([a-z]|[ivx]{1,5}|[A-Z]|[IVX]{1,5})([.)])(?=\s)")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+_LABEL_START = re.compile(r"[*_]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
 _AFTER_LABEL = re.compile(r"[\s.:\-–—)]*")
 _PART_TITLE = re.compile(
     r"(?i)^(part|schedule|annex|appendix|exhibit|chapter|title|book|division|module|attachment|addendum|supplement)\b"
@@ -55,10 +68,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^\w]+")
 _GH_DROP = re.compile(r"[^\w\- ]")
 _DOTTED_ID = re.compile(r"\d+(?:\.\d+)*")
-_LEADING_INT = re.compile(r"\d+")
-_PAREN_PART = re.compile(r"\(([^)]+)\)")
-_MARKUP_CHARS = re.compile(r"[*_#>`\\]")
-_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _roman(s: str) -> int:
@@ -168,9 +178,11 @@ def _title_like(s: str, strict: bool = False) -> bool:
     a PDF line break must not pass: no commas, brackets or quotes.
     """
     s = s.strip()
-    if not 2 <= len(s) <= 100 or s[-1] in ".;,!" or sum(ch.isalpha() for ch in s) < 3:
+    if not 2 <= len(s) <= 100 or s[-1] in ".;,!":
         return False
     if strict and (any(ch in s for ch in ",(“\":") or ". " in s):
+        return False
+    if len(_LETTER.findall(s, 0, 12)) < 3 and len(_LETTER.findall(s)) < 3:
         return False
     words = s.split()
     if len(words) > (8 if strict else 14) or words[-1].lower() in _SMALL_WORDS:
@@ -220,7 +232,6 @@ class _Line:
     line: int
     strong: list[tuple[int, int]]
     emph: list[tuple[int, int]]  # strong and em together, for run-in titles
-    raw_start: int = 0  # characters stripped from the left
 
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -275,10 +286,9 @@ class _Walker:
                     text, line_no,
                     [(max(0, a - cut), min(n, b - cut)) for a, b in strong if b - cut > 0 and a - cut < n],
                     [(max(0, a - cut), min(n, b - cut)) for a, b in emph if b - cut > 0 and a - cut < n],
-                    cut,
                 ))
             else:
-                out.append(_Line(text, line_no, [], [], cut))
+                out.append(_Line(text, line_no, [], []))
             buf, pos, strong, emph = [], 0, [], []
             line_no += 1
 
@@ -339,8 +349,8 @@ class _Walker:
                     continue
                 codes = [c.strip().upper() for c in d.group("codes").split(",")]
                 reason = d.group("r1") if d.group("r1") is not None else d.group("r2")
-                sup = Suppression(codes, reason.strip() or None if reason is not None else None,
-                                  Span(cline, cline + m.group(0).count("\n")),
+                reason = (reason or "").strip() or None  # reason="" is no reason; a rule reports it
+                sup = Suppression(codes, reason, Span(cline, cline + m.group(0).count("\n")),
                                   "file" if d.group("file") else "clause")
                 if sup.scope == "file":
                     self.file_suppressions.append(sup)
@@ -376,13 +386,15 @@ class _Walker:
                 item = None
                 i += 3
                 continue
-            if item is not None and t != "paragraph_open":
-                self.emit_item(item, len(ol_stack))
-                item = None
             if t == "heading_open":
-                self.heading(tok, tokens[i + 1])
+                # "1.  Scope\n    -----": a heading that opens a list item titles the item.
+                self.heading(tok, tokens[i + 1], item, len(ol_stack))
+                item = None
                 i += 3
                 continue
+            if item is not None:
+                self.emit_item(item, len(ol_stack))
+                item = None
             if t == "ordered_list_open":
                 self._list_ids += 1
                 ol_stack.append(self._list_ids)
@@ -393,6 +405,8 @@ class _Walker:
             elif t == "bullet_list_close":
                 bullet_depth -= 1
             elif t == "list_item_open" and tok.markup in (".", ")") and ol_stack:
+                # As written: converted documents keep the legal numbers in the markers
+                # even where the Markdown list would render others.
                 item = (tok.info or "1", (tok.map[0] + 1) if tok.map else 1, ol_stack[-1])
             elif t == "tr_open":
                 i = self.table_row(tokens, i)
@@ -420,7 +434,8 @@ class _Walker:
             self.content(Segment(seg_lines))
 
     def table_row(self, tokens: list[Token], i: int) -> int:
-        line = tokens[i].map[0] + 1 if tokens[i].map else 1
+        span = tokens[i].map
+        line = span[0] + 1 if span else 1
         cells: list[str] = []
         i += 1
         while tokens[i].type != "tr_close":
@@ -433,12 +448,15 @@ class _Walker:
         return i + 1
 
     def col(self, line: int, text: str) -> int:
+        """The file column where `text` (markup removed) starts on `line`; best effort."""
         raw = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        probe = text[:6]
-        k = raw.find(probe) if probe else -1
-        if k < 0:
-            k = len(raw) - len(raw.lstrip())
-        return k + 1
+        if "\xa0" in raw:
+            raw = raw.replace("\xa0", " ")
+        for n in (8, 3, 1):  # shorter probes get past markup inside the text ("“**Term**”")
+            k = raw.find(text[:n]) if text else -1
+            if k >= 0:
+                return k + 1
+        return len(raw) - len(raw.lstrip()) + 1
 
     def content(self, seg: Segment) -> None:
         self._pending_anchor = None
@@ -468,29 +486,37 @@ class _Walker:
                 f"{self.path}:{line}: front matter must be a mapping of keys to values",
                 "write it as 'key: value' lines between the '---' lines",
             )
-        self.front_matter = {_snake(str(k)): _jsonable(v) for k, v in data.items()}
+        self.front_matter = {snake_case(str(k)): jsonable(v) for k, v in data.items()}
 
-    def heading(self, tok: Token, inline: Token) -> None:
+    def heading(self, tok: Token, inline: Token, item: tuple[str, int, int] | None = None, depth: int = 0) -> None:
         start = tok.map[0] + 1 if tok.map else 1
         end = tok.map[1] if tok.map else start
         lines = self.inline_lines(inline, start)
         text = " ".join(ln.text for ln in lines).strip()
         level = int(tok.tag[1])
-        if level == 1 and self.title_token is None and not self.seen_clause:
+        if level == 1 and self.title_token is None and not self.seen_clause and item is None:
             label = _parse_label(text, "heading")
             if label is None:
                 self.title_token = (text, start)
                 self._pending_anchor = None
                 return
+        if item is not None and not _parse_label(text, "heading"):
+            node = _Node("item", 0, _Label("item", (item[0],), item[0], 0), text or None, item[1], end,
+                         list_id=item[2], list_depth=depth, heading_text=text)
+            self.emit(node)
+            return
         if not text or (_META_HEADING.match(text) and len(text) < 120):
             # "Effective as of 31 January 2023" set as a heading is metadata, not a clause.
+            if item is not None:
+                self.emit_item(item, depth)
             self.content(Segment([(text, start, self.col(start, text))] if text else []))
             return
         label = _parse_label(text, "heading")
         title: str | None = text
         if label is not None:
             rest = text[label.end:]
-            rest = rest[_AFTER_LABEL.match(rest).end():] if rest else ""  # type: ignore[union-attr]
+            sep = _AFTER_LABEL.match(rest)
+            rest = rest[sep.end():] if sep else rest
             title = rest.strip() or None
         node = _Node("heading", level, label, title, start, end, heading_text=text)
         self.emit(node)
@@ -509,10 +535,13 @@ class _Walker:
         self.emit(node)
 
     def paragraph(self, lines: list[_Line], ctx: str, item: tuple[str, int, int] | None, depth: int) -> None:
-        """Split a paragraph into clause starts and content (see `_split_points`)."""
+        """Split a paragraph into clause starts (line 0, or a line after a clause-ending one) and content."""
         if not lines or not any(ln.text for ln in lines):
             if item is not None:
                 self.emit_item(item, depth)
+            return
+        if len(lines) == 1 and item is None and not _LABEL_START.match(lines[0].text):
+            self.content_or_bold(lines)  # the common case: one line of prose
             return
         starts = [0] if item is not None else []
         labels: dict[int, _Label | None] = {}
@@ -579,7 +608,8 @@ class _Walker:
                 label = _Label("item", (item[0],), item[0], 0)
         if label is None:  # pragma: no cover - callers always pass one
             return
-        title, rest_at, guess = _run_in_title(first, pos, single=len(lines) == 1)
+        loose = label.kind in ("dotted", "prefixed") and len(label.parts) == 1
+        title, rest_at, guess = _run_in_title(first, pos, single=len(lines) == 1, loose=loose)
         node = _Node(kind, 0, label, title, first.line, first.line, title_guess=guess,
                      list_id=list_id, list_depth=depth, heading_text=text)
         rest = text[rest_at:]
@@ -588,8 +618,7 @@ class _Walker:
             stripped = rest.lstrip(" .:–—-")
             cut = len(text) - len(stripped)
             seg_lines.append(_Line(stripped.rstrip(), first.line,
-                                   [(a - cut, b - cut) for a, b in first.strong if a >= cut],
-                                   [], first.raw_start + cut))
+                                   [(a - cut, b - cut) for a, b in first.strong if a >= cut], []))
         seg_lines.extend(lines[1:])
         if seg_lines:
             node.segs.append(_segment(seg_lines, self))
@@ -612,8 +641,12 @@ def _all_bold(line: _Line) -> bool:
     return all(c or not line.text[k].strip() or line.text[k] in ".:" for k, c in enumerate(covered))
 
 
-def _run_in_title(line: _Line, pos: int, single: bool) -> tuple[str | None, int, bool]:
-    """(title, where the text after it starts, guessed?) for a clause's first line."""
+def _run_in_title(line: _Line, pos: int, single: bool, loose: bool = False) -> tuple[str | None, int, bool]:
+    """(title, where the text after it starts, guessed?) for a clause's first line.
+
+    `loose`: a top-level number ("4. Privacy, data and you") may title a line
+    that a sub-clause number could not ("1.1.Acme AB, Reg. No. 5, makes available").
+    """
     text = line.text
     p = pos + (len(text[pos:]) - len(text[pos:].lstrip(" .:)–—-"))) if pos else 0
     if p >= len(text):
@@ -634,7 +667,7 @@ def _run_in_title(line: _Line, pos: int, single: bool) -> tuple[str | None, int,
                 return title, run_end, False
             break
     rest = text[p:]
-    if single and _title_like(rest, strict=True):
+    if single and _title_like(rest, strict=not loose):
         return rest.strip(), len(text), True
     if pos and not single and rest.isupper() and _title_like(rest):
         return rest.strip(), len(text), False  # "SECTION 1 - WHAT WE COLLECT" over its text
@@ -655,24 +688,6 @@ def _segment(lines: list[_Line], walker: _Walker) -> Segment:
         seg_lines.append((ln.text, ln.line, walker.col(ln.line, ln.text)))
         bold.extend((idx, a, b) for a, b in ln.strong if b > a)
     return Segment(seg_lines, bold)
-
-
-def _snake(key: str) -> str:
-    key = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.strip())
-    return re.sub(r"[^0-9a-zA-Z]+", "_", key).strip("_").lower()
-
-
-def _jsonable(value: Any) -> Any:
-    """Front-matter values as JSON can carry them (YAML dates become ISO strings)."""
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 # --- phase 2: repairs for converted documents -----------------------------------
@@ -698,24 +713,38 @@ def _toc_like(node: _Node) -> bool:
     return len(lines) == 1 and len(lines[0]) <= 150 and lines[0].rstrip()[-1:] not in ".;:" and ". " not in lines[0]
 
 
-def _restarts(a: _Node, b: _Node) -> bool:
-    """Does `b`'s numbering start again below `a`'s (a contents list ends, the sections begin)?"""
+def _breaks_run(a: _Node, b: _Node) -> bool:
+    """Does `b` end a contents list that `a` is in: another kind of entry, or numbering starting again?"""
     la, lb = a.label, b.label
+    if a.kind != b.kind or (la is None) != (lb is None):
+        return True  # "# Part A" then "1. Intro", "2. Terms": the heading is not an entry
     if la is None or lb is None or not (la.parts[0].isdigit() and lb.parts[0].isdigit()):
         return False
     return int(lb.parts[0]) < int(la.parts[0])
 
 
-def _fix_candidates(events: list[Event]) -> None:
-    """Undo guessed titles, drop a table of contents, let written numbers beat list numbers."""
+def _fix_candidates(events: list[Event], col: Callable[[int, str], int]) -> None:
+    """Undo guessed titles, drop a table of contents, let written numbers beat list numbers.
+
+    `col(line, text)` is the file column where `text` starts on `line`.
+    """
     idx = [k for k, ev in enumerate(events) if ev[0] in ("node", "bold")]
     nodes: list[_Node] = [events[k][1] if events[k][0] == "node" else events[k][1][0] for k in idx]
+    # "1. 1. 1." is Markdown shorthand for 1, 2, 3: number such a list as it renders.
+    by_list: dict[int, list[_Node]] = {}
+    for node in nodes:
+        if node.kind == "item" and node.label is not None and node.label.kind == "item":
+            by_list.setdefault(node.list_id, []).append(node)
+    for items in by_list.values():
+        if len(items) > 1 and all(nd.label is not None and nd.label.raw == "1" for nd in items):
+            for n, nd in enumerate(items, 1):
+                nd.label = _Label("item", (str(n),), str(n), 0)
     # A guessed title that the next paragraph continues in lower case was a sentence.
     for k, node in zip(idx, nodes):
         if node.title_guess and not node.segs and k + 1 < len(events) and events[k + 1][0] == "seg":
             seg: Segment = events[k + 1][1]
             if seg.lines and seg.lines[0][0][:1].islower() and node.title:
-                node.segs.append(Segment([(node.title, node.start, 1)]))
+                node.segs.append(Segment([(node.title, node.start, col(node.start, node.title))]))
                 node.title = None
     # Table of contents: two or more consecutive empty candidates whose numbers
     # (or titles) come back later as the real sections.
@@ -731,7 +760,7 @@ def _fix_candidates(events: list[Event]) -> None:
             pos += 1
             continue
         end = pos
-        while joined[end] and bare[end + 1] and not _restarts(nodes[end], nodes[end + 1]):
+        while joined[end] and bare[end + 1] and not _breaks_run(nodes[end], nodes[end + 1]):
             end += 1
         if end > pos and not last_at:  # keys are needed only once a run is found
             for p2, nd in enumerate(nodes):
@@ -744,7 +773,7 @@ def _fix_candidates(events: list[Event]) -> None:
             for p in run:  # entries whose wording differs from their section go too
                 node = nodes[p]
                 text = node.heading_text or node.title or ""
-                events[idx[p]] = ("seg", Segment([(text, node.start, 1)]))
+                events[idx[p]] = ("seg", Segment([(text, node.start, col(node.start, text))]))
                 node.toc = True
         pos = end + 1
     # "27. **CUSTOMER CONTENT**" followed by "**10.1 ...**": the written 10 wins.
@@ -955,7 +984,8 @@ def _identify(node: _Node) -> None:
         node.number = None
         return
     numbered_parent = parent is not None and parent.number is not None
-    relative = lab.kind in ("item", "seq") or (
+    top_roman = lab.kind == "seq" and lab.seq == "roman" and lab.upper and lab.marker == "."
+    relative = (lab.kind in ("item", "seq") and not top_roman) or (
         lab.kind == "dotted" and len(lab.parts) == 1 and numbered_parent and node.kind != "item"
     )
     if not relative:
@@ -972,136 +1002,20 @@ def _identify(node: _Node) -> None:
         node.number = lab.raw
 
 
-# --- metadata ---------------------------------------------------------------------
-
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
-_DATE = re.compile(
-    rf"(?i)(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MON})\.?,?\s+(?P<y1>\d{{4}}))"
-    rf"|(?P<mdy>(?P<m2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
-    rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"
-    rf"|(?P<num>(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}}))"
-    rf"|(?P<my>(?P<m5>{_MON})\s+(?P<y5>\d{{4}}))"
-)
-_META_KEYS = (
-    ("effective_date", re.compile(
-        r"(?i)\b(?:effective\s+date|date\s+effective|date\s+of\s+effect|effective(?:\s+as\s+of|\s+from|\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
-    ("last_updated", re.compile(
-        r"(?i)\b(?:last\s+(?:updated|modified|revised|amended|changed)(?:\s+on)?|updated(?:\s+on)?|revised(?:\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
-)
-_VERSION = re.compile(r"(?i)\bversion\s*(?:no\.?|number)?\s*[:\-]?\s*(?P<v>v?\d+(?:\.\d+)*[a-z]?)\b")
-
-
-def _iso(m: re.Match[str]) -> str | None:
-    try:
-        if m.group("dmy"):
-            y, mo, d = int(m.group("y1")), _MONTHS[m.group("m1").lower()], int(m.group("d1"))
-        elif m.group("mdy"):
-            y, mo, d = int(m.group("y2")), _MONTHS[m.group("m2").lower()], int(m.group("d2"))
-        elif m.group("iso"):
-            y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
-        elif m.group("num"):
-            a, b, y = int(m.group("a4")), int(m.group("b4")), int(m.group("y4"))
-            if a > 12 >= b:
-                d, mo = a, b
-            elif b > 12 >= a:
-                d, mo = b, a
-            else:
-                return None  # 03/04/2024: day or month first is anyone's guess
-        else:
-            return None
-        return _dt.date(y, mo, d).isoformat()
-    except (ValueError, KeyError):
-        return None
-
-
-def _text_metadata(lines: list[str]) -> dict[str, str]:
-    """Effective date, last update and version from the document's own opening or closing lines."""
-    found: dict[str, str] = {}
-    n = len(lines)
-    probe = list(range(min(n, 60))) + list(range(max(60, n - 15), n))
-    for k in probe:
-        raw = lines[k]
-        if not raw.strip() or len(raw) > 2000:
-            continue
-        low = raw.lower()
-        if not any(w in low for w in ("effective", "updated", "revised", "modified", "amended", "changed", "version")):
-            continue
-        line = _MARKUP_CHARS.sub("", raw).replace("\xa0", " ")
-        for key, rx in _META_KEYS:
-            if key in found:
-                continue
-            for m in rx.finditer(line):
-                rest = line[m.end():]
-                d = _DATE.match(rest)
-                if d:
-                    found[key] = d.group(0).strip()
-                    iso = _iso(d)
-                    if iso:
-                        found[key + "_iso"] = iso
-                    break
-                if m.group("colon") and rest.strip() and m.start() < 4:
-                    found[key] = rest.strip().rstrip(".)").strip()[:80]
-                    break
-        if "version" not in found:
-            v = _VERSION.search(line)
-            if v:
-                found["version"] = v.group("v")
-    return found
-
-
 # --- assembling the Document --------------------------------------------------------
 
 
-def _clause_text(node: _Node) -> tuple[str, list[tuple[int, int, int]], list[int]]:
+def _clause_text(node: _Node) -> tuple[str, list[tuple[int, int, int]]]:
+    """The clause's own text, one line per source line, and its `line_starts`."""
     parts: list[str] = []
     starts: list[tuple[int, int, int]] = []
-    seg_offsets: list[int] = []
     pos = 0
     for seg in node.segs:
-        seg_offsets.append(pos)
         for text, line, col in seg.lines:
             starts.append((pos, line, col))
             parts.append(text)
             pos += len(text) + 1
-    return "\n".join(parts), starts, seg_offsets
-
-
-def _sentence_segments(segs: list[Segment], offsets: list[int]) -> tuple[list[Segment], list[int]]:
-    """Join paragraphs that a PDF export cut mid-sentence ("makes available" / "a platform")."""
-    out: list[Segment] = []
-    out_offsets: list[int] = []
-    for seg, off in zip(segs, offsets):
-        if not seg.lines:
-            continue
-        if out:
-            prev = out[-1].lines[-1][0]
-            nxt = seg.lines[0][0]
-            if prev and prev[-1] not in ".;:!?" and (
-                nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in _SMALL_WORDS
-            ):
-                merged = out[-1]
-                n = len(merged.lines)
-                out[-1] = Segment(merged.lines + seg.lines, merged.bold + [(i + n, a, b) for i, a, b in seg.bold])
-                continue
-        out.append(seg)
-        out_offsets.append(off)
-    return out, out_offsets
-
-
-def _line_at(starts: list[tuple[int, int, int]], offset: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid][0] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return starts[lo][1] if starts else 1
+    return "\n".join(parts), starts
 
 
 def parse_document(text: str, path: str) -> Document:
@@ -1114,28 +1028,44 @@ def parse_document(text: str, path: str) -> Document:
     line_count = max(1, len(lines))
     walker = _Walker(path, lines)
     walker.walk(_MD.parse(text))
-    events = walker.events
-    _fix_candidates(events)
-    heads = [ev[1] for ev in events if ev[0] == "node"]
+    _fix_candidates(walker.events, walker.col)
+    # Bold-only lines are headings only in documents without numbered headings;
+    # in numbered ones they are emphasis ("**THESE TERMS LIMIT OUR LIABILITY**").
     numbered = sum(
-        1 for nd in heads
-        if nd.label is not None and (nd.label.kind in ("dotted", "prefixed") or (nd.label.kind == "item" and nd.title))
+        1 for kind, nd in walker.events
+        if kind == "node" and nd.label is not None
+        and (nd.label.kind in ("dotted", "prefixed") or (nd.label.kind == "item" and nd.title))
     )
-    nodes = _build_tree(events, numbered >= 2)
+    nodes = _build_tree(walker.events, numbered >= 2)
 
     fm = walker.front_matter
     title = fm.get("title") if isinstance(fm.get("title"), str) else None
     if title is None and walker.title_token is not None:
         title = walker.title_token[0]
+    clauses = _make_clauses(nodes, walker.title_token, line_count)
+    definitions = _definitions(nodes, clauses)
+    written = any(nd.label is not None and nd.label.kind in ("dotted", "prefixed") for nd in nodes)
+    refs.attach_refs(clauses, [nd.head_end for nd in nodes], walker.anchor_links, title, written)
+    return Document(
+        path=path.replace("\\", "/"),
+        title=title,
+        metadata=document_metadata(fm, lines),
+        clauses=clauses,
+        definitions=definitions,
+        line_count=line_count,
+        suppressions=walker.file_suppressions,
+        lines=lines,
+    )
 
-    # ids, anchors, numbers
+
+def _make_clauses(nodes: list[_Node], title_token: tuple[str, int] | None, line_count: int) -> list[Clause]:
+    """Ids (unique: a repeat gets "~2"), anchors, spans, levels and paths."""
     used: set[str] = set()
-    gh_seen: dict[str, int] = {}
-    if walker.title_token is not None:
-        gh_seen[_github_slug(walker.title_token[0])] = 0
+    gh_seen: dict[str, int] = {}  # GitHub numbers repeated heading slugs: "cookies", "cookies-1"
+    if title_token is not None:
+        gh_seen[_github_slug(title_token[0])] = 0
     clauses: list[Clause] = []
-    texts: list[tuple[str, list[tuple[int, int, int]], list[int]]] = []
-    in_defs: dict[int, bool] = {}
+    by_node: dict[int, Clause] = {}
     for node in nodes:
         _identify(node)
         cid = node.base
@@ -1154,41 +1084,37 @@ def parse_document(text: str, path: str) -> Document:
             else:
                 gh_seen[slug] = 0
             anchor = anchor or slug
-        text_, starts, seg_offsets = _clause_text(node)
-        texts.append((text_, starts, seg_offsets))
-        first = starts[0][1] if starts else node.start
-        start = node.start if node.kind != "preamble" else first
-        end = max(node.head_end, starts[-1][1] if starts else start)
-        parent = node.parent
+        text, starts = _clause_text(node)
+        start = starts[0][1] if node.kind == "preamble" and starts else node.start
+        end = max(node.head_end, starts[-1][1] if starts else start, start)
+        parent = by_node[id(node.parent)] if node.parent is not None else None
         clause = Clause(
             id=cid,
             number=node.number,
             title=node.title,
-            level=1,
+            level=parent.level + 1 if parent is not None else 1,
             parent=parent.id if parent is not None else None,
-            path=[],
-            text=text_,
-            span=Span(min(start, line_count), min(max(end, start), line_count)),
+            path=(parent.path if parent is not None else []) + [cid],
+            text=text,
+            span=Span(min(start, line_count), min(end, line_count)),
             anchor=anchor,
             suppressions=list(node.suppressions),
             line_starts=starts,
         )
+        by_node[id(node)] = clause
         clauses.append(clause)
-        in_defs[id(node)] = is_definitions_title(node.title) or (parent is not None and in_defs.get(id(parent), False))
-    by_node = {id(nd): cl for nd, cl in zip(nodes, clauses)}
-    for node, clause in zip(nodes, clauses):
-        if node.parent is not None:
-            pc = by_node[id(node.parent)]
-            clause.level = pc.level + 1
-            clause.path = pc.path + [clause.id]
-        else:
-            clause.path = [clause.id]
+    return clauses
 
-    # definitions (first wins in the dict; every defining clause lists the term)
+
+def _definitions(nodes: list[_Node], clauses: list[Clause]) -> dict[str, Definition]:
+    """Defined terms (the first definition wins; every defining clause lists it) and each clause's uses."""
     definitions: dict[str, Definition] = {}
     skip: list[set[int]] = []
-    for node, clause, (text_, starts, seg_offsets) in zip(nodes, clauses, texts):
-        found = find_definitions(*_sentence_segments(node.segs, seg_offsets), in_defs[id(node)]) if text_ else []
+    in_defs: dict[int, bool] = {}
+    for node, clause in zip(nodes, clauses):
+        parent_in = node.parent is not None and in_defs[id(node.parent)]
+        in_defs[id(node)] = parent_in or is_definitions_title(node.title)
+        found = find_definitions(*sentence_segments(node.segs), in_defs[id(node)]) if clause.text else []
         skip.append({f.offset for f in found})
         for f in found:
             if f.term not in clause.defines:
@@ -1198,101 +1124,7 @@ def parse_document(text: str, path: str) -> Document:
     pattern = compile_terms(list(definitions))
     for clause, offsets in zip(clauses, skip):
         clause.uses = find_uses(pattern, clause.text, offsets)
-
-    _attach_refs(nodes, clauses, walker.anchor_links, title)
-
-    metadata: dict[str, Any] = dict(fm)
-    for key, value in _text_metadata(lines).items():
-        metadata.setdefault(key, value)
-    for key in ("effective_date", "last_updated"):
-        if key in fm and key + "_iso" not in fm and isinstance(fm[key], str):
-            d = _DATE.match(fm[key].strip())
-            iso = _iso(d) if d else None
-            if iso:
-                metadata[key + "_iso"] = iso
-    return Document(
-        path=path.replace("\\", "/"),
-        title=title,
-        metadata=metadata,
-        clauses=clauses,
-        definitions=definitions,
-        line_count=line_count,
-        suppressions=walker.file_suppressions,
-        lines=lines,
-    )
-
-
-def _attach_refs(nodes: list[_Node], clauses: list[Clause], links: list[tuple[str, str, int]], title: str | None) -> None:
-    """Find each clause's references and resolve them against one dict of numbers."""
-    keys: dict[str, str] = {}
-    for node, clause in zip(nodes, clauses):
-        if node.number is not None:
-            keys.setdefault(refs.number_key(node.base), clause.id)
-            keys.setdefault(refs.number_key(node.number), clause.id)
-    by_id = {c.id: c for c in clauses}
-    anchors = {c.anchor for c in clauses if c.anchor}
-    top = [c for c in clauses if c.parent is None and c.id != "preamble"]
-    # Converted documents often number their sections only in CSS ("Section 17"
-    # then means the 17th heading): with no written numbers, count instead.
-    implicit = len(top) >= 2 and all(c.number is None for c in top) and not any(
-        nd.label is not None and nd.label.kind in ("dotted", "prefixed") for nd in nodes
-    )
-    node_of = {c.id: nd for nd, c in zip(nodes, clauses)}
-
-    def resolve(target: str) -> str | None:
-        cid = keys.get(refs.number_key(target))
-        if cid is not None:
-            return cid
-        t = target
-        while t.endswith(")") and "(" in t:
-            cut = t.rfind("(")
-            sub, t = t[cut:], t[:cut]
-            cid = keys.get(refs.number_key(t))
-            if cid is not None:
-                owner = by_id[cid]
-                # "Section 1.2(a)" where (a) is a list inside 1.2's paragraph.
-                if sub in owner.text or target[len(t):] in owner.text:
-                    return cid
-                return None
-        if implicit:
-            m = _LEADING_INT.match(target)
-            if m and 1 <= int(m.group(0)) <= len(top):
-                found = node_of[top[int(m.group(0)) - 1].id]
-                for part in _PAREN_PART.findall(target[m.end():]):
-                    kids = [k for k in found.children if k.label is not None and k.label.parts[0] == part]
-                    if not kids:
-                        break
-                    found = kids[0]
-                return found.id
-        return None
-
-    own_line: dict[int, int] = {}
-    for k, (node, clause) in enumerate(zip(nodes, clauses)):
-        for line in range(clause.span.start_line, node.head_end + 1):
-            own_line.setdefault(line, k)
-        for _, line, _ in clause.line_starts:
-            own_line[line] = k
-    for k, clause in enumerate(clauses):
-        for f in refs.find_refs(clause.text, title):
-            line = _line_at(clause.line_starts, f.start)
-            end_line = _line_at(clause.line_starts, max(f.start, f.end - 1))
-            span = Span(line, end_line)
-            if f.kind == refs.CLAUSE and f.target == "this":
-                clause.refs.append(Reference(clause.path[0], f.text, span, refs.CLAUSE, True))
-            elif f.kind == refs.CLAUSE:
-                cid = resolve(f.target)
-                clause.refs.append(Reference(cid or f.target, " ".join(f.text.split()), span, refs.CLAUSE, cid is not None))
-            else:
-                clause.refs.append(Reference(f.target, " ".join(f.text.split()), span, f.kind, False))
-    for anchor, words, line in links:
-        k = own_line.get(line)
-        if k is None:
-            continue
-        ok = anchor in anchors or anchor in by_id
-        clauses[k].refs.append(Reference(anchor, words, Span(line, line), refs.ANCHOR, ok))
-    for clause in clauses:
-        if len(clause.refs) > 1:
-            clause.refs.sort(key=lambda r: (r.span.start_line, r.kind != refs.CLAUSE))
+    return definitions
 
 
 def format_outline(doc: Document) -> str:

@@ -1,17 +1,24 @@
-"""Defined terms: where a document defines them, and where clauses use them.
+"""What a document says about itself: the terms it defines, where its clauses
+use them, and its own dates and version.
 
-The parser hands every clause's text over as `Segment`s (one per paragraph,
-table row group or list item) so that a defining sentence never runs across
-a paragraph break. Definitions are found on plain text (Markdown removed), so
-bold inside or outside the quotes needs no pattern of its own; only the
-unquoted `**Term** means` and `**Term**: ...` forms need the bold ranges.
+Definitions are found on plain text (Markdown removed), so bold inside or
+outside the quotes needs no pattern of its own; only the unquoted
+`**Term** means` and `**Term**: ...` forms need the bold ranges that each
+`Segment` carries. A defining sentence never runs across a paragraph break,
+except one that a PDF export put in mid-sentence (`sentence_segments`).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from termslint.model import Span
+
+# Words a sentence cut by a line break tends to end on ("... the", "... and").
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
+_MARKUP_CHARS = re.compile(r"[*_#>`\\]")
 
 # (text, 1-based file line, 1-based file column of text[0])
 TextLine = tuple[str, int, int]
@@ -19,7 +26,7 @@ TextLine = tuple[str, int, int]
 
 @dataclass(slots=True)
 class Segment:
-    """A paragraph-like run of a clause's text lines; sentences never cross segments."""
+    """A paragraph (or table row, list item) of a clause's text, line by line."""
 
     lines: list[TextLine]
     bold: list[tuple[int, int, int]] = field(default_factory=list)  # (line index, start, end)
@@ -83,6 +90,7 @@ _LIST_SEP = re.compile(r"\s*[\"“”]?\s*(?::|–|—|-\s)\s*\S")
 _BOLD_MEANS = re.compile(r"\s*[\"“”]?\s*,?\s*" + _VERB)
 
 
+_TRIGGERS = ("mean", "refer", "defined", "include", "\"", "“", "”", "known as")
 _REACH = 600
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[\"“(A-Z0-9])")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s+[\"“(A-Z0-9]|\s*$)|;(?=\s*$)")
@@ -127,6 +135,30 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (nl if nl >= 0 else hi)
 
 
+def sentence_segments(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
+    """Join paragraphs that a PDF export cut mid-sentence ("makes available" / "a platform")."""
+    out: list[Segment] = []
+    out_offsets: list[int] = []
+    off = 0
+    for seg in segs:
+        here, off = off, off + sum(len(ln[0]) + 1 for ln in seg.lines)
+        if not seg.lines:
+            continue
+        if out:
+            prev = out[-1].lines[-1][0]
+            nxt = seg.lines[0][0]
+            if prev and prev[-1] not in ".;:!?" and (
+                nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in _SMALL_WORDS
+            ):
+                merged = out[-1]
+                n = len(merged.lines)
+                out[-1] = Segment(merged.lines + seg.lines, merged.bold + [(i + n, a, b) for i, a, b in seg.bold])
+                continue
+        out.append(seg)
+        out_offsets.append(here)
+    return out, out_offsets
+
+
 def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definitions: bool) -> list[FoundDefinition]:
     """Defining occurrences in one clause's segments.
 
@@ -136,8 +168,8 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
     for seg, base in zip(segments, seg_offsets):
         texts = [ln[0] for ln in seg.lines]
         text = "\n".join(texts)
-        if not text:
-            continue
+        if not seg.bold and not any(t in text for t in _TRIGGERS):
+            continue  # most paragraphs define nothing; skip them before any regex
         line_offsets: list[int] = []
         pos = 0
         for t in texts:
@@ -153,7 +185,7 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
                 if m.group(2):
                     for m2 in _MORE_QUOTED.finditer(m.group(2)):
                         hits.append((m2.group(1), m.start(2) + m2.start(1)))
-        if "(" in text:
+        if "(" in text and ("\"" in text or "“" in text or "”" in text):
             for m in _PAREN_DEF.finditer(text):
                 hits.append((m.group(1), m.start(1)))
                 if m.group(2):
@@ -230,3 +262,119 @@ def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int]
             continue
         used.add(m.group(0))
     return sorted(used)
+
+
+# --- the document's own metadata -------------------------------------------------
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+_DATE = re.compile(
+    rf"(?i)(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MON})\.?,?\s+(?P<y1>\d{{4}}))"
+    rf"|(?P<mdy>(?P<m2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
+    rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"
+    rf"|(?P<num>(?P<a4>\d{{1,2}})[./](?P<b4>\d{{1,2}})[./](?P<y4>\d{{4}}))"
+    rf"|(?P<my>(?P<m5>{_MON})\s+(?P<y5>\d{{4}}))"
+)
+_META_KEYS = (
+    ("effective_date", re.compile(
+        r"(?i)\b(?:effective\s+date|date\s+effective|date\s+of\s+effect|effective(?:\s+as\s+of|\s+from|\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
+    ("last_updated", re.compile(
+        r"(?i)\b(?:last\s+(?:updated|modified|revised|amended|changed)(?:\s+on)?|updated(?:\s+on)?|revised(?:\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
+)
+_VERSION = re.compile(r"(?i)\bversion\s*(?:no\.?|number)?\s*[:\-]?\s*(?P<v>v?\d+(?:\.\d+)*[a-z]?)\b")
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    try:
+        if m.group("dmy"):
+            y, mo, d = int(m.group("y1")), _MONTHS[m.group("m1").lower()], int(m.group("d1"))
+        elif m.group("mdy"):
+            y, mo, d = int(m.group("y2")), _MONTHS[m.group("m2").lower()], int(m.group("d2"))
+        elif m.group("iso"):
+            y, mo, d = int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
+        elif m.group("num"):
+            a, b, y = int(m.group("a4")), int(m.group("b4")), int(m.group("y4"))
+            if a > 12 >= b:
+                d, mo = a, b
+            elif b > 12 >= a:
+                d, mo = b, a
+            else:
+                return None  # 03/04/2024: day or month first is anyone's guess
+        else:
+            return None
+        return _dt.date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def text_metadata(lines: list[str]) -> dict[str, str]:
+    """Effective date, last update and version from the document's own opening or closing lines."""
+    found: dict[str, str] = {}
+    n = len(lines)
+    probe = list(range(min(n, 60))) + list(range(max(60, n - 15), n))
+    for k in probe:
+        raw = lines[k]
+        if not raw.strip() or len(raw) > 2000:
+            continue
+        low = raw.lower()
+        if not any(w in low for w in ("effective", "updated", "revised", "modified", "amended", "changed", "version")):
+            continue
+        line = _MARKUP_CHARS.sub("", raw).replace("\xa0", " ")
+        for key, rx in _META_KEYS:
+            if key in found:
+                continue
+            for m in rx.finditer(line):
+                rest = line[m.end():]
+                d = _DATE.match(rest)
+                if d:
+                    found[key] = d.group(0).strip()
+                    iso = _iso(d)
+                    if iso:
+                        found[key + "_iso"] = iso
+                    break
+                if m.group("colon") and rest.strip() and m.start() < 4:
+                    found[key] = rest.strip().rstrip(".)").strip()[:80]
+                    break
+        if "version" not in found:
+            v = _VERSION.search(line)
+            if v:
+                found["version"] = v.group("v")
+    return found
+
+
+def snake_case(key: str) -> str:
+    key = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.strip())
+    return re.sub(r"[^0-9a-zA-Z]+", "_", key).strip("_").lower()
+
+
+def jsonable(value: Any) -> Any:
+    """Front-matter values as JSON can carry them (YAML dates become ISO strings)."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def document_metadata(front_matter: dict[str, Any], lines: list[str]) -> dict[str, Any]:
+    """Front matter first; effective date, last update and version from the text fill the gaps."""
+    metadata: dict[str, Any] = dict(front_matter)
+    for key, found in text_metadata(lines).items():
+        metadata.setdefault(key, found)
+    for key in ("effective_date", "last_updated"):
+        value = front_matter.get(key)
+        if isinstance(value, str) and key + "_iso" not in front_matter:
+            d = _DATE.match(value.strip())
+            iso = _iso(d) if d else None
+            if iso:
+                metadata[key + "_iso"] = iso
+    return metadata

@@ -7,35 +7,32 @@ SCCs" point outside the document and get kind "law" or "external".
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+
+from termslint.model import Clause, Reference, Span
 
 # Kinds of reference (Reference.kind).
 CLAUSE, ANCHOR, DOCUMENT, LAW, EXTERNAL = "clause", "anchor", "document", "law", "external"
 
-_NUM = r"(?:\d{1,4}(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.\d{1,3})*)"
+_NUM = r"(?:\d{1,4}[A-Z]?(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.\d{1,3})*)"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|through|to|thru)\s+|\s*[-–]\s*)"
 _REF = re.compile(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
 )
+_RANGE = re.compile(r"\s*(?:-|–|to|through|thru)\s*")
 _PAREN_ONLY = re.compile(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
 _ITEM = re.compile(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
-_KEYWORDS = frozenset(("section", "clause", "article", "paragraph", "sub-section", "sub-clause", "subsection", "§"))
-_POLICY_TAILS = frozenset(("policy", "policies", "notice", "guidelines", "standards", "statement", "rules"))
-_SCAN = re.compile(
-    r"section|clause|article|paragraph|sub-section|sub-clause|subsection|§|this\s+(?:section|clause|article)\b|"
-    r"terms\s+of\s+(?:service|use|sale)|polic(?:y|ies)|notice|guidelines|standards|statement|rules|"
-    r"addendum|agreement|terms"
-)
-
 # Statutes and other instruments: a number of theirs is not a clause of ours.
 _LAW_WORDS = (
     r"Act|Code|Regulation|Regulations|Directive|Law|Laws|Constitution|Statute|Statutes|Rules?|"
     r"U\.?\s?S\.?\s?C\.?|C\.?F\.?R\.?|GDPR|CCPA|CPRA|LGPD|PIPEDA|DPA\s+2018|Treaty|Convention|Amendment|"
     r"Ordinance|Bill|Charter|Decree|Civil\s+Code|Penal\s+Code|UK\s+GDPR|EU\s+GDPR|FDPA|PIPL|APPI|COPPA|"
     r"DMCA|CAN-SPAM|TCPA|FCRA|HIPAA|GLBA|FERPA|VPPA|ECPA|CFAA|Privacy\s+Act|Data\s+Protection\s+Act|"
-    r"Standard\s+Contractual\s+Clauses|SCCs?|Clauses"
+    r"Standard\s+Contractual\s+Clauses|SCCs?|Clauses|DSA|DMA|BGB|UWG|TMG|TTDSG|DSGVO|RGPD|LOPDGDD|CDA|"
+    r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act"
 )
 # Alternatives are disjoint and the repeat bounded, so a miss cannot backtrack badly.
 _LAW_AFTER = re.compile(
@@ -53,25 +50,36 @@ _OTHER_DOC_AFTER = re.compile(
     r"^[\s,]*(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
+_CHAINED = re.compile(
+    rf"\s*(?:,|and|or)\s+(?:Articles?|Sections?|Clauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
+)
 _OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
-# Other documents, found from their last word ("... Policy", "... Agreement") in
-# lower-cased text: one fast scan, then a look at the few words before it.
-_POLICY_PREFIX = re.compile(
-    r"(?i)\b(?P<pre>Privacy|Cookies?|Acceptable\s+Use|Copyright|Community|Data\s+Protection|Refund|"
-    r"Content|Trademark|Brand|Advertising|Ads|Payments?|Subscription|Security|Law\s+Enforcement|"
-    r"Intellectual\s+Property|Moderation|Supplemental|Developer|API|Repeat\s+Infringer|Return|"
-    r"Shipping|Seller|Buyer|Fair\s+Use|Responsible\s+Disclosure|Anti-Spam|Spam|Creator|Partner|"
-    r"Platform|Marketplace|Publisher)\s+$"
+# Other documents by name. Policy-like names are found from their last word
+# ("... Policy", "... Notice") and the words before it, agreements from their start.
+_POLICY_TAILS = ("policy", "policies", "notice", "guidelines", "standards", "statement", "rules")
+_POLICY_PREFIXES = frozenset((
+    "privacy", "cookie", "cookies", "acceptable use", "copyright", "community", "data protection", "refund",
+    "content", "trademark", "brand", "advertising", "ads", "payment", "payments", "subscription", "security",
+    "law enforcement", "intellectual property", "moderation", "supplemental", "developer", "api",
+    "repeat infringer", "return", "returns", "shipping", "seller", "buyer", "fair use", "responsible disclosure",
+    "anti-spam", "spam", "creator", "partner", "platform", "marketplace", "publisher",
+))
+_AGREEMENT_STARTS = ("data process", "service level", "end user licen", "business associate", "master service", "terms of ")
+_AGREEMENT_AT = re.compile(
+    r"(?i)(?:Data\s+Process(?:ing|or)\s+(?:Addendum|Agreement|Terms)|Service\s+Level\s+Agreement|"
+    r"End\s+User\s+Licen[cs]e\s+Agreement|Business\s+Associate\s+Agreement|Master\s+Services?\s+Agreement|"
+    r"Terms\s+of\s+(?:Service|Use|Sale))\b"
 )
-_AGREEMENT_PREFIX = re.compile(
-    r"(?i)\b(?P<pre>Data\s+Process(?:ing|or)|Service\s+Level|End\s+User\s+Licen[cs]e|Business\s+Associate|"
-    r"Master\s+Services?)\s+$"
-)
+_CLAUSE_WORDS = ("section", "clause", "article", "paragraph", "§")
+_THIS_WORDS = ("this section", "this clause", "this article")
 _SELF_BEFORE = re.compile(r"(?:\bthis|\bthese|\bthe\s+present)\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _KEY_SPLIT = re.compile(r"[.()\s]+")
+_LEADING_INT = re.compile(r"\d+")
+_PAREN_PART = re.compile(r"\(([^)]+)\)")
 _SMALL = frozenset("of and or for to in on the a an".split())
+_TRIM = "([{“”\"'‘’*_"
 
 
 @dataclass(slots=True)
@@ -110,6 +118,11 @@ def title_case(name: str) -> str:
 
 def _outside_kind(text: str, start: int, end: int) -> str | None:
     """LAW or EXTERNAL when the reference at text[start:end] points outside this document."""
+    # "Article 46(1) and Article 46(2)(c) of Regulation ...": the law is named after the last one.
+    chained = _CHAINED.match(text, end)
+    while chained is not None and chained.end() > end:
+        end = chained.end()
+        chained = _CHAINED.match(text, end)
     after = text[end:end + 160]
     before = text[max(0, start - 40):start]
     if _OWN_DOC_AFTER.match(after):
@@ -128,6 +141,8 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
     list_start = m.start("list")
     outside = _outside_kind(text, m.start(), m.end())
     base = ""
+    listed = m.group("list")
+    prev_end = 0
     for i, it in enumerate(items):
         raw = it.group(0)
         if _PAREN_ONLY.fullmatch(raw):
@@ -136,33 +151,61 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
             target = base + raw
         else:
             target = normalise_number(raw)
+            if base and _RANGE.fullmatch(listed[prev_end:it.start()]) and target.count(".") < base.count("."):
+                target = base.rsplit(".", 1)[0] + "." + target  # "Sections 2.4-10": 2.10
             base = target.split("(", 1)[0]
+        prev_end = it.end()
         s = list_start + it.start()
         e = list_start + it.end()
         words = text[m.start():e] if i == 0 else raw
         out.append(FoundRef(outside or CLAUSE, target, words, m.start() if i == 0 else s, e))
 
 
-def _document_ref(text: str, k: re.Match[str], word: str, own: str, out: list[FoundRef]) -> None:
-    """"our Privacy Policy": the name ends at `k`; read the words before it."""
-    if word.startswith("terms") and len(word) > 5:
-        start = k.start()
+def _hits(low: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Where each word starts in `low` at a word boundary; str.find beats one big regex here."""
+    out = []
+    for w in words:
+        i = low.find(w)
+        while i >= 0:
+            if not (i and low[i - 1].isalnum()):
+                out.append((i, w))
+            i = low.find(w, i + 1)
+    return out
+
+
+def _document_name(text: str, low: str, at: int, word: str, own: str) -> FoundRef | None:
+    end = at + len(word)
+    if word in _POLICY_TAILS or word == "polic":
+        if word == "policy" and low.startswith("policies", at):
+            return None  # found again as "policies"
+        if end < len(text) and text[end].isalpha():
+            return None
+        words = text[max(0, at - 40):at].split()
+        start = -1
+        for n in (2, 1):
+            if len(words) >= n:
+                phrase = " ".join(w.strip(_TRIM) for w in words[-n:]).lower()
+                if phrase in _POLICY_PREFIXES and words[-n].strip(_TRIM):
+                    first = words[-n].lstrip(_TRIM)
+                    start = text.rfind(first, max(0, at - 40), at)
+                    break
+        if start < 0:
+            return None
     else:
-        rx = _POLICY_PREFIX if word in _POLICY_TAILS else _AGREEMENT_PREFIX
-        p = rx.search(text, max(0, k.start() - 40), k.start())
-        if p is None:
-            return
-        start = p.start()
+        m = _AGREEMENT_AT.match(text, at)
+        if m is None:
+            return None
+        start, end = at, m.end()
     if _SELF_BEFORE.search(text[max(0, start - 14):start]):
-        return  # "this Privacy Policy" is the document itself
+        return None  # "this Privacy Policy" is the document itself
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", k.end())
-    if not text[line_start:start].strip(" *_#") and not text[k.end():line_end if line_end >= 0 else len(text)].strip(" *_:.#"):
-        return  # a line that is only the name is the document's own title
-    name = title_case(" ".join(text[start:k.end()].split()))
+    line_end = text.find("\n", end)
+    if not text[line_start:start].strip(" *_#") and not text[end:line_end if line_end >= 0 else len(text)].strip(" *_:.#"):
+        return None  # a line that is only the name is the document's own title
+    name = title_case(" ".join(text[start:end].split()))
     if own and name.lower() in own:
-        return
-    out.append(FoundRef(DOCUMENT, name, text[start:k.end()], start, k.end()))
+        return None
+    return FoundRef(DOCUMENT, name, text[start:end], start, end)
 
 
 def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
@@ -174,30 +217,144 @@ def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
     if len(low) != len(text):  # a few characters lower-case to two; keep offsets aligned
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     last_end = -1
+    for at, word in sorted(_hits(low, _CLAUSE_WORDS) + _hits(low, _THIS_WORDS)):
+        if at < last_end:
+            continue
+        if word.startswith("this"):
+            after = text[at + len(word):at + len(word) + 3]
+            if after[:1].isalpha():
+                continue  # "this sectional"
+            if not after.strip()[:1].isdigit():
+                out.append(FoundRef(CLAUSE, "this", text[at:at + len(word)], at, at + len(word)))
+                last_end = at + len(word)
+                continue
+            at += 5  # "this Section 5" is a plain reference to 5
+        m = _REF.match(text, at)
+        if m is not None:
+            last_end = m.end()
+            _clause_refs(text, m, out)
     own = (own_title or "").lower()
-    # One scan of the lower-cased text for every keyword; a regex without groups
-    # or a leading \b is several times faster, so boundaries are checked here.
-    for k in _SCAN.finditer(low):
-        word = k.group(0)
-        at = k.start()
-        if at < last_end or (at and text[at - 1].isalnum()):
-            continue
-        if k.end() < len(text) and text[k.end()].isalpha() and word not in _KEYWORDS:
-            continue
-        if word in _KEYWORDS:
-            m = _REF.match(text, at)
-            if m is not None:
-                last_end = m.end()
-                _clause_refs(text, m, out)
-        elif word.startswith("this"):
-            if not text[k.end():k.end() + 3].strip()[:1].isdigit():
-                out.append(FoundRef(CLAUSE, "this", text[at:k.end()], at, k.end()))
-            else:  # "this Section 5" is a plain reference to 5
-                m = _REF.match(text, at + len(word) - len(word.split()[-1]))
-                if m is not None:
-                    last_end = m.end()
-                    _clause_refs(text, m, out)
-        else:
-            _document_ref(text, k, word, own, out)
+    for at, word in _hits(low, _POLICY_TAILS) + _hits(low, _AGREEMENT_STARTS):
+        found = _document_name(text, low, at, word, own)
+        if found is not None:
+            out.append(found)
     out.sort(key=lambda r: (r.start, r.end))
     return out
+
+
+def _ordinal(part: str) -> int:
+    """ "b" -> 2, "iv" -> 4, "3" -> 3: where a CSS-numbered item stands in its list."""
+    low = part.lower()
+    if low.isdigit():
+        return int(low)
+    if len(low) == 1 and low.isalpha():
+        return ord(low) - 96
+    values = {"i": 1, "v": 5, "x": 10}
+    if all(ch in values for ch in low):
+        total = 0
+        for ch, nxt in zip(low, low[1:] + " "):
+            v = values[ch]
+            total += -v if nxt in values and values[nxt] > v else v
+        return total
+    return 0
+
+
+def _last_part(number: str) -> str:
+    """ "5(b)" -> "b", "2.4.3" -> "3", "(iv)" -> "iv"."""
+    return _KEY_SPLIT.split(number.strip("()."))[-1] if number else ""
+
+
+def line_at(starts: list[tuple[int, int, int]], offset: int) -> int:
+    """The file line of `offset` in a clause's text, from its `line_starts`."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid][0] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return starts[lo][1] if starts else 1
+
+
+def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[str, str, int]],
+                title: str | None, written_numbers: bool) -> None:
+    """Find every clause's references and resolve them against one dict of numbers.
+
+    `head_ends[i]` is the last line of clause i's heading (links in headings
+    belong to it); `links` are Markdown links to "#anchor" as (anchor, words, line).
+    """
+    keys: dict[str, str] = {}
+    children: dict[str, list[Clause]] = {}
+    for c in clauses:
+        if c.number is not None and "/" not in c.id:  # "restricted-activities/17" is no Section 17
+            keys.setdefault(number_key(c.id.split("~", 1)[0]), c.id)
+            keys.setdefault(number_key(c.number), c.id)
+        if c.parent is not None:
+            children.setdefault(c.parent, []).append(c)
+    by_id = {c.id: c for c in clauses}
+    anchors = {c.anchor for c in clauses if c.anchor}
+    top = [c for c in clauses if c.parent is None and c.id != "preamble"]
+    # Converted documents often number their sections only in CSS ("Section 17"
+    # then means the 17th heading): with no written numbers, count instead.
+    implicit = len(top) >= 2 and not written_numbers and all(c.number is None for c in top)
+
+    def resolve(target: str) -> str | None:
+        cid = keys.get(number_key(target))
+        if cid is not None:
+            return cid
+        head = target.split("(", 1)[0]
+        found = by_id.get(keys.get(number_key(head), ""))
+        if found is None and implicit:
+            m = _LEADING_INT.fullmatch(head)
+            if m and 1 <= int(head) <= len(top):
+                found = top[int(head) - 1]
+        if found is None:
+            return None
+        for part in _PAREN_PART.findall(target[len(head):]):
+            kids = children.get(found.id, [])
+            child = next((k for k in kids if k.number and _last_part(k.number).lower() == part.lower()), None)
+            if child is None and kids and not any(k.number and k.number.endswith(")") for k in kids):
+                # Converted documents letter their lists in CSS: "Section 6(b)" is 6's second item.
+                n = _ordinal(part)
+                child = kids[n - 1] if 1 <= n <= len(kids) else None
+            if child is None:
+                # "Section 1.2(a)": an (a) enumerated inside 1.2's own paragraph.
+                return found.id if f"({part.lower()})" in found.text.lower() else None
+            found = child
+        return found.id
+
+    # One scan over all clause texts at once: per-call overhead, not the text,
+    # dominated when each clause was scanned alone. NUL stops every pattern.
+    offsets: list[int] = []
+    pos = 0
+    for c in clauses:
+        offsets.append(pos)
+        pos += len(c.text) + 3
+    for f in find_refs("\n\x00\n".join(c.text for c in clauses), title):
+        k = bisect.bisect_right(offsets, f.start) - 1
+        clause, base = clauses[k], offsets[k]
+        start, end = f.start - base, f.end - base
+        span = Span(line_at(clause.line_starts, start), line_at(clause.line_starts, max(start, end - 1)))
+        words = " ".join(f.text.split())
+        if f.kind == CLAUSE and f.target == "this":
+            clause.refs.append(Reference(clause.path[0], words, span, CLAUSE, True))
+        elif f.kind == CLAUSE:
+            cid = resolve(f.target)
+            clause.refs.append(Reference(cid or f.target, words, span, CLAUSE, cid is not None))
+        else:
+            clause.refs.append(Reference(f.target, words, span, f.kind, False))
+    if links:
+        owner_of: dict[int, int] = {}
+        for k, (clause, head_end) in enumerate(zip(clauses, head_ends)):
+            for line in range(clause.span.start_line, head_end + 1):
+                owner_of.setdefault(line, k)
+            for _, line, _ in clause.line_starts:
+                owner_of[line] = k
+        for anchor, words, line in links:
+            owner = owner_of.get(line)
+            if owner is not None:
+                ok = anchor in anchors or anchor in by_id
+                clauses[owner].refs.append(Reference(anchor, words, Span(line, line), ANCHOR, ok))
+    for clause in clauses:
+        if len(clause.refs) > 1:
+            clause.refs.sort(key=lambda r: (r.span.start_line, r.kind != CLAUSE))

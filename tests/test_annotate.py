@@ -214,3 +214,73 @@ def test_speed_is_linear_and_quick(vocab: Vocabulary) -> None:
     annotate_document(doc, vocab)
     assert time.perf_counter() - t < 5.0
     assert len(doc.clauses[0].facts) >= 400
+
+
+def test_heading_line_ends_a_sentence(vocab: Vocabulary) -> None:
+    """A short heading line joined to the next paragraph is a sentence of its own;
+    a hard-wrapped paragraph is not split at its line ends."""
+    text = "Names of others may be their trademarks.\nAnonymous Data\nWe may disclose anonymous data for any purpose."
+    assert [text[a:b] for a, b in split_sentences(text, vocab)] == [
+        "Names of others may be their trademarks.", "Anonymous Data", "We may disclose anonymous data for any purpose."]
+    wrapped = "Our vendors may see Customer Data only to help us, and\nAcme requires them to keep it secret."
+    assert len(split_sentences(wrapped, vocab)) == 1
+    doc = make_doc(text)
+    annotate_document(doc, vocab)
+    (f,) = doc.clauses[0].facts
+    assert f.data == ["deidentified_data"] and f.span is not None and f.span.start_line == 3
+
+
+def test_data_that_identifies_no_one_is_not_personal_data(vocab: Vocabulary) -> None:
+    for text in ["We may use and share non-personal information for any purpose.",
+                 "We may use aggregate or de-identified information for any purpose permitted by law.",
+                 "Information that cannot be linked to you may be used for any purpose."]:
+        (f,) = annotate_sentence(text, vocab)
+        assert f.data == ["deidentified_data"] and "any_purpose" in f.purposes, text
+        assert "aggregated_or_deidentified" in f.conditions, text
+    (g,) = annotate_sentence("We may use your personal information for any purpose.", vocab)
+    assert g.data == ["personal_data"]
+
+
+def test_bounded_or_negated_any_purpose(vocab: Vocabulary) -> None:
+    """Purpose limits, causes and negations are not "any purpose"."""
+    for text in ["Our processors must not use Personal Data for any other purpose.",
+                 "Our processors are obligated not to disclose or use Personal Data for any other purpose.",
+                 "We process Personal Data for the purposes above and not for any other purpose.",
+                 "We may use Personal Data for any other purpose disclosed to you at the time of collection.",
+                 "We may use Personal Data for any other purpose with your consent.",
+                 "On expiry of the contract, for any reason whatsoever, we will archive the Personal Data."]:
+        facts = annotate_sentence(text, vocab)
+        assert not any("any_purpose" in f.purposes and f.modality in ("grant", "permission") for f in facts), text
+    (f,) = annotate_sentence("We may keep and use Personal Data for any reason whatsoever.", vocab)
+    assert f.purposes == ["any_purpose"] and f.modality == "permission"
+
+
+def test_restrictive_relative_clause_starts_no_statement(vocab: Vocabulary) -> None:
+    """'for any purpose which may benefit us' stays inside the licence grant."""
+    facts = annotate_sentence("You grant us a perpetual, sublicensable licence to use and otherwise exploit "
+                              "User Content in any media, on Third Party Channels and for any purpose which may "
+                              "benefit our business.", vocab)
+    assert [(f.modality, f.actor, f.data, f.purposes) for f in facts] == [
+        ("grant", "company", ["customer_content"], ["any_purpose"])]
+
+
+def test_negations_without_not(vocab: Vocabulary) -> None:
+    for text in ["Customer Content is excluded from AI model training.",
+                 "Enterprise workspaces are opted out of AI training by default.",
+                 "No Customer Content is ever used to train our models.",
+                 "Acme prohibits its vendors from training models on Customer Data."]:
+        facts = annotate_sentence(text, vocab)
+        assert facts and all(f.modality == "prohibition" for f in facts), text
+        assert facts[0].actor == "company", text
+        assert not summarise_facts(facts)["ai_training_grant"], text
+
+
+def test_2023_final_prohibition_is_not_partial(vocab: Vocabulary) -> None:
+    """A list of parts that ends in 'or other ... Customer Content' covers all customer content."""
+    (f,) = annotate_sentence("Acme does not use any of your audio, video, chat, screen sharing, attachments or other "
+                             "meeting-type Customer Content (for example polls and reactions) to train Acme or "
+                             "third-party AI models.", vocab, {"Acme": "company"})
+    assert (f.modality, f.data, f.purposes, f.partial) == ("prohibition", ["customer_content"], ["ai_training"], False)
+    (g,) = annotate_sentence("Acme does not use your audio, video or chat content to train Acme or third-party AI "
+                             "models.", vocab, {"Acme": "company"})
+    assert g.partial and g.data_terms == ["audio", "video", "chat"]

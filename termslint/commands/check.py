@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -44,6 +45,16 @@ def output_target(spec: str) -> tuple[str, str]:
     return fmt, spec
 
 
+def _check_output_folder(file: str) -> None:
+    """Refuse a report path whose folder is missing before the run, not after printing it."""
+    if not file:
+        raise TermslintError("--output: no file name given", "e.g. --output sarif:termslint.sarif")
+    folder = Path(file).parent
+    if not folder.is_dir():
+        raise TermslintError(f"--output {file}: folder {folder} does not exist",
+                             "create it or choose another --output")
+
+
 def change_account(result: CheckResult) -> str | None:
     """The plain-language account of what changed, for summaries and PR comments."""
     if not result.changes:
@@ -75,7 +86,14 @@ def check(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     fail_on = args.fail_on or cfg.fail_on
     targets = [output_target(spec) for spec in args.output]  # validate before the work
+    for _, file in targets:
+        _check_output_folder(file)
     result = run_check(_options(args), cfg)
+    failed = fails(result.findings, fail_on, args.fail_existing)
+    # Reporters state a verdict ("failed"/"passed"): give them the exit decision,
+    # so --fail-on, --all and the baseline change the report and the exit code alike.
+    result = dataclasses.replace(result, summary=dataclasses.replace(
+        result.summary, failed=failed, paths=tuple(sorted(set(result.documents)))))
     sys.stdout.write(render_report(args.format, result, color=args.format == "text" and _use_color(sys.stdout)))
     for fmt, file in targets:
         write_atomic(file, render_report(fmt, result))
@@ -86,7 +104,7 @@ def check(args: argparse.Namespace) -> int:
         text = render_job_summary(result.findings, result.rules, result.summary, change_account(result))
         with open(summary_file, "a", encoding="utf-8") as out:  # Actions expects appends
             out.write(text)
-    return EXIT_FINDINGS if fails(result.findings, fail_on, args.fail_existing) else EXIT_CLEAN
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
 def baseline(args: argparse.Namespace) -> int:
