@@ -79,6 +79,7 @@ _TOP_KEYS = {
     "data_term_heads": list,
     "subset_qualifiers": list,
     "subset_patterns": list,
+    "subset_keywords": list,
     "purposes": dict,
     "conditions": dict,
     "license": dict,
@@ -145,8 +146,12 @@ class _Rx:
         return out
 
     def search(self, text: str, low: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
-        ms = self.finditer(text, low, start, end)
-        return ms[0] if ms else None
+        stop = len(text) if end is None else end
+        a = self.low.search(low, start, stop) if self.low is not None else None
+        b = self.cs.search(text, start, stop) if self.cs is not None else None
+        if a is None or (b is not None and b.start() < a.start()):
+            return b
+        return a
 
 
 def lower_same_length(text: str) -> str:
@@ -377,7 +382,7 @@ class Vocabulary:
         self.definition_cues: dict[str, re.Pattern[str]] = {}
         for name, spec in _mapping(raw.get("data"), "data").items():
             spec = _mapping(spec, f"data.{name}")
-            concept = c.concept(name, {"patterns": spec.get("patterns"), "exclude": spec.get("exclude")}, f"data.{name}")
+            concept = c.concept(name, {k: spec.get(k) for k in ("patterns", "exclude", "keywords", "_drop_keywords")}, f"data.{name}")
             if concept:
                 self.data[name] = concept
             tn = c.compile(spec.get("term_names"), f"data.{name}.term_names")
@@ -394,6 +399,7 @@ class Vocabulary:
         )
         self.qualifier_after = re.compile(r"\s+of\s+(?:your\s+|their\s+|any\s+)?(?:{q})".format(q=macros["qualifier"]), re.IGNORECASE)
         self.subset = c.rx(raw.get("subset_patterns"), "subset_patterns")
+        subset_keywords = c.keywords(raw.get("subset_keywords"), "subset_keywords")
         self.purposes = self._concepts(c, raw.get("purposes"), "purposes")
         self.conditions = self._concepts(c, raw.get("conditions"), "conditions")
         lic = _mapping(raw.get("license"), "license")
@@ -445,6 +451,11 @@ class Vocabulary:
         keyed += [(f"condition:{n}", x) for n, x in self.conditions.items()]
         if GRANT in self.modality:
             keyed.append((GRANT, self.modality[GRANT]))
+        # Data categories and parts of customer content with keywords are
+        # searched only in sentences that hold one; they trigger nothing.
+        keyed += [(f"data:{n}", x) for n, x in self.data.items()]
+        if self.subset is not None:
+            keyed.append(("subset", _Concept("subset", self.subset, keywords=subset_keywords, triggers=())))
         for key, concept in keyed:
             can_trigger = key.startswith("purpose:") or key == GRANT or concept.strong
             if concept.keywords is None:
@@ -527,7 +538,9 @@ def _unkey_extended(builtin: Mapping[str, Any], extra: Mapping[str, Any]) -> dic
     Otherwise the pre-filter could hide the user's new words.
     """
     out = dict(extra)
-    for group in ("purposes", "conditions", "modality"):
+    if extra.get("subset_patterns") and "subset_keywords" not in extra:
+        out["subset_keywords"] = None
+    for group in ("purposes", "conditions", "modality", "data"):
         user = extra.get(group)
         if not isinstance(user, Mapping):
             continue
@@ -586,13 +599,17 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 # --------------------------------------------------------------------------
 # Sentences
 
+_STOP_TAIL = r"[\"'”’)\]]*(?=\s+[\"'“‘(\[*_•·\-]*[A-Z0-9])"
+# Every alternative starts with a literal character, so the scan skips to the
+# next ".", "!", "?", line break or "|" instead of trying each position.
 _SENT_END = re.compile(
-    r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[*_•·\-]*[A-Z0-9])"  # a full stop before a capital, a number or a bullet
+    rf"\.{_STOP_TAIL}|!{_STOP_TAIL}|\?{_STOP_TAIL}"  # a full stop before a capital, a number or a bullet
     r"|\n[ \t]*\n"  # a blank line
-    r"|\n(?=[ \t]*\|)|(?<=\|)[ \t]*\n"  # table rows
-    r"|[ \t]\|[ \t]"  # table cells
-    r"|(?P<nl>\n)(?=[ \t]*[\"'“‘(\[*_•·\-]*[A-Z0-9])"  # a line break before a capital: a heading line may end there
+    r"|\n(?=[ \t]*\|)|\|[ \t]*\n"  # table rows
+    r"|\|(?<=[ \t]\|)[ \t]"  # table cells
+    r"|\n(?=[ \t]*[\"'“‘(\[*_•·\-]*[A-Z0-9])"  # a line break before a capital: a heading line may end there
 )
+_TABLE_ROW_NEXT = re.compile(r"[ \t]*\|")
 _LEAD_CHARS = re.compile(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
 _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
 
@@ -627,7 +644,8 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     n = len(text)
     for m in _SENT_END.finditer(text):
         end = m.end()
-        if text[m.start()] in ".!?":
+        first = text[m.start()]
+        if first in ".!?":
             tok_start = text.rfind(" ", max(0, m.start() - 30), m.start()) + 1
             tok_start = max(tok_start, text.rfind("\n", 0, m.start()) + 1)
             token = text[tok_start : m.start()].lstrip("([\"'“*_").lower()
@@ -635,10 +653,10 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
                 continue
             if not token:
                 continue
-        elif m.group("nl") is not None:
+        elif first == "\n" and end - m.start() == 1 and not _TABLE_ROW_NEXT.match(text, end):
             if not _heading_line(text, m.start()):
                 continue  # a line wrapped inside a sentence
-        elif _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
+        elif not (first == "|" and text[end - 1] == "\n") and _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
             continue  # a blank line after a lead-in does not end the sentence
         if text[start:end].strip():
             out.append((start, end))
@@ -793,13 +811,14 @@ _OF_CONTAINER = re.compile(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IG
 _CATCH_ALL = re.compile(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
-def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
+def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None) -> list[_Mention]:
+    """Data mentions; `cand` (from the keyword pre-filter) skips categories whose words are absent."""
     vocab = ctx.vocab
     found: list[tuple[int, int, int, str, tuple[str, ...]]] = []  # (priority, start, end, cat, quals)
     if ctx.defined is not None:
         for m in ctx.defined.finditer(text, s0, s1):
             found.append((0, m.start(), m.end(), ctx.term_category[m.group(0)], ()))
-    if vocab.subset is not None:
+    if vocab.subset is not None and (cand is None or "subset" in cand):
         for m in vocab.subset.finditer(text, low, s0, s1):
             qs = list(vocab.qualifier.finditer(m.group(0)))
             of = _OF_CONTAINER.search(m.group(0))
@@ -812,6 +831,8 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context) -> list[_Me
             quals = tuple(" ".join(q.group(0).lower().split()) for q in qs)
             found.append((1, m.start(), m.end(), "customer_content", quals))
     for cat, concept in vocab.data.items():
+        if cand is not None and f"data:{cat}" not in cand:
+            continue
         for a, b in concept.find(text, low, s0, s1):
             found.append((2, a, b, cat, ()))
     # Keep the best non-overlapping mentions: defined terms, then longer ones.
@@ -998,14 +1019,23 @@ def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, 
 def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev: list[_RawFact], cand: Set[str] | None = None) -> list[_RawFact]:
     """The facts of one sentence; `cand` limits the concepts searched (None: all)."""
     vocab = ctx.vocab
-    purposes = [_Mention("purpose", n, a, b) for n, c in vocab.purposes.items()
-                if cand is None or f"purpose:{n}" in cand for a, b in c.find(text, low, s0, s1)]
-    conditions = [_Mention("condition", n, a, b) for n, c in vocab.conditions.items()
-                  if cand is None or f"condition:{n}" in cand for a, b in c.find(text, low, s0, s1)]
-    if cand is not None and GRANT not in cand and not any(
-        f"{m.kind}:{m.name}" in vocab.trigger_concepts for m in purposes + conditions
-    ):
+    # First the concepts that can make the sentence a fact; the others (such as
+    # providing_service) only when one of those, or a grant word, is there.
+    keys = [(f"{kind}:{n}", kind, n, c) for kind, group in (("purpose", vocab.purposes), ("condition", vocab.conditions))
+            for n, c in group.items()]
+    if cand is not None:
+        keys = [x for x in keys if x[0] in cand]
+    found: dict[str, list[tuple[int, int]]] = {}
+    for k, _, _, c in keys:
+        if k in vocab.trigger_concepts:
+            found[k] = c.find(text, low, s0, s1)
+    if cand is not None and GRANT not in cand and not any(found.values()):
         return []  # only purposes recorded beside others, such as providing_service
+    for k, _, _, c in keys:
+        if k not in found:
+            found[k] = c.find(text, low, s0, s1)
+    purposes = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "purpose" for a, b in found[k]]
+    conditions = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "condition" for a, b in found[k]]
     skip_grant = cand is not None and GRANT not in cand
     if not purposes and not conditions:
         grant = vocab.modality.get(GRANT)
@@ -1015,7 +1045,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     has_grant = any(c.name == GRANT for c in cues)
     if not purposes and not conditions and not has_grant:
         return []
-    data = _find_data(text, low, s0, s1, ctx)
+    data = _find_data(text, low, s0, s1, ctx, cand)
     actors = _find_actors(text, low, s0, s1, ctx, data)
     overrides = [_Mention("override", re.sub(r"\W+", "_", m.group(0).lower()).strip("_"), m.start(), m.end())
                  for m in vocab.override.finditer(text, low, s0, s1)] if vocab.override else []
@@ -1148,6 +1178,7 @@ class _Locator:
         self.pieces = pieces
         self.starts = [p.start for p in pieces]
         self.lines = lines
+        self._line_offsets: dict[int, list[int]] = {}  # id(clause) -> offsets of its text lines
 
     def piece(self, off: int) -> _Piece:
         i = max(0, bisect.bisect_right(self.starts, off) - 1)
@@ -1162,7 +1193,10 @@ class _Locator:
         ls = c.line_starts
         if not ls:
             return c.span.start_line, None
-        i = max(0, bisect.bisect_right([x[0] for x in ls], coff) - 1)
+        offsets = self._line_offsets.get(id(c))
+        if offsets is None:
+            offsets = self._line_offsets[id(c)] = [x[0] for x in ls]
+        i = max(0, bisect.bisect_right(offsets, coff) - 1)
         o, line, col = ls[i]
         return line, col + (coff - o)
 
@@ -1201,13 +1235,16 @@ def _locate(lines: Sequence[str], line: int, words: str, guess_col: int) -> tupl
     if not (1 <= line <= len(lines)) or not words.strip():
         return None
     raw = lines[line - 1]
-    hits = []
-    i = raw.find(words)
-    while i >= 0:
-        hits.append(i)
-        i = raw.find(words, i + 1)
-    if hits:
-        best = min(hits, key=lambda h: abs(h + 1 - guess_col))
+    # The occurrence nearest the guess: the last one that starts before it or
+    # the first one that starts at or after it (the earlier one on a tie).
+    g = max(0, guess_col - 1)
+    before = raw.rfind(words, 0, g + len(words) - 1) if g else -1
+    after = raw.find(words, g)
+    if before >= 0 or after >= 0:
+        if before < 0 or (after >= 0 and abs(after + 1 - guess_col) < abs(before + 1 - guess_col)):
+            best = after
+        else:
+            best = before
         return best + 1, best + len(words)
     # Look near the guess in the line with its inline Markdown removed, mapping back.
     lo = max(0, guess_col - 1 - 3 * len(words) - 200)
@@ -1228,29 +1265,34 @@ def _locate(lines: Sequence[str], line: int, words: str, guess_col: int) -> tupl
 _MD_INLINE = re.compile(r"\]\([^)]*\)|[*_`~\[\]]|\\(?=[^\w\s])")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _plain_line(raw: str) -> tuple[str, list[int]]:
     """The line without inline Markdown (emphasis, code, link syntax), spaces collapsed,
     and for each kept character its index in the raw line."""
-    chars: list[str] = []
+    pieces: list[str] = []
     index: list[int] = []
     pos = 0
     for m in _MD_INLINE.finditer(raw):
-        for k in range(pos, m.start()):
-            chars.append(raw[k])
-            index.append(k)
+        pieces.append(raw[pos : m.start()])
+        index.extend(range(pos, m.start()))
         pos = m.end()
-    for k in range(pos, len(raw)):
-        chars.append(raw[k])
-        index.append(k)
+    pieces.append(raw[pos:])
+    index.extend(range(pos, len(raw)))
+    kept = "".join(pieces)
+    # Collapse each run of white space to one space, at its first character.
     out: list[str] = []
     out_index: list[int] = []
-    for ch, k in zip(chars, index):
-        if ch.isspace():
-            if out and out[-1] == " ":
-                continue
-            ch = " "
-        out.append(ch)
-        out_index.append(k)
+    pos = 0
+    for m in _SPACES.finditer(kept):
+        out.append(kept[pos : m.start()])
+        out_index.extend(index[pos : m.start()])
+        out.append(" ")
+        out_index.append(index[m.start()])
+        pos = m.end()
+    out.append(kept[pos:])
+    out_index.extend(index[pos:])
     return "".join(out), out_index
 
 

@@ -50,11 +50,13 @@ _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_
 
 _PREFIX_WORDS = r"(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)"
 _PREFIXED = re.compile(rf"{_PREFIX_WORDS}\s*(\d{{1,3}}(?:\.\d{{1,3}})*|[IVXL]{{1,6}}|[ivxl]{{1,6}})\b\.?")
-_DOTTED = re.compile(r"(\d{1,3})((?:\.\d{1,3}){0,5})(\.?)(?=\s|[A-Za-z(“\"]|$)")
+_DOTTED = re.compile(r"(\d{1,3}[A-Z]?)((?:\.\d{1,3}){0,5})(\.?)(?=\s|[A-Za-z(“\"]|$)")
 _PAREN = re.compile(r"\((\d{1,3}|[a-z]{1,2}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)(?=\s|[A-Za-z“\"]|$)")
 _SEQ_DOT = re.compile(r"([a-z]|[ivx]{1,5}|[A-Z]|[IVX]{1,5})([.)])(?=\s)")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
-_LABEL_START = re.compile(r"[*_]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
+_CALLOUTS = frozenset(("note", "notes", "important", "warning", "tip", "example", "examples", "caution", "please note"))
+_LITERAL_LEAD = "*_•·▪◦●"
+_LABEL_START = re.compile(r"[*_•·▪◦●\s]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
 _AFTER_LABEL = re.compile(r"[\s.:\-–—)]*")
 _PART_TITLE = re.compile(
     r"(?i)^(part|schedule|annex|appendix|exhibit|chapter|title|book|division|module|attachment|addendum|supplement)\b"
@@ -106,9 +108,10 @@ class _Label:
 
 def _parse_label(text: str, context: str) -> _Label | None:
     """The label that opens `text`, if any. `context`: heading | para | line | bullet."""
-    if text[:1] in ("*", "_"):
-        # "**5. Title  \n**Text": emphasis CommonMark could not close stays literal.
-        bare = text.lstrip("*_")
+    if text[:1] in _LITERAL_LEAD:
+        # "**5. Title  \n**Text": emphasis CommonMark could not close stays literal;
+        # "• 1.1. Text": a bullet glyph copied from a PDF.
+        bare = text.lstrip(_LITERAL_LEAD).lstrip()
         label = _parse_label(bare, context) if bare else None
         if label is not None:
             label.end += len(text) - len(bare)
@@ -579,7 +582,8 @@ class _Walker:
                 last.title = title
                 last.head_end = lines[0].line
                 return
-            if _title_like(text):
+            # "**This includes:**" leads into a list and "**Note**" flags a remark: neither heads a section.
+            if _title_like(text) and text[-1] != ":" and title.lower() not in _CALLOUTS:
                 node = _Node("bold", 7, None, title, lines[0].line, lines[0].line, heading_text=text)
                 node.html_anchor, self._pending_anchor = self._pending_anchor, None
                 self.events.append(("bold", (node, seg)))
@@ -776,12 +780,13 @@ def _fix_candidates(events: list[Event], col: Callable[[int, str], int]) -> None
                 events[idx[p]] = ("seg", Segment([(text, node.start, col(node.start, text))]))
                 node.toc = True
         pos = end + 1
-    # "27. **CUSTOMER CONTENT**" followed by "**10.1 ...**": the written 10 wins.
+    # "27. **CUSTOMER CONTENT**" followed by "**10.1 ...**": the written 10 wins. And
+    # "6. FEES" followed by "6.1 ...": a section heading that Markdown read as a list.
     live = [(k, n) for k, n in zip(idx, nodes) if not n.toc]
     for (k, node), (_, nxt) in zip(live, live[1:]):
         lab, nl = node.label, nxt.label
         if (node.kind == "item" and lab is not None and lab.kind == "item" and not node.segs and nl is not None
-                and nl.kind == "dotted" and len(nl.parts) == 2 and nl.parts[0] != lab.raw):
+                and nl.kind == "dotted" and len(nl.parts) == 2):
             node.label = _Label("dotted", (nl.parts[0],), nl.parts[0], 0)
 
 
@@ -794,9 +799,9 @@ def _is_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(a) < len(b) and b[: len(a)] == a
 
 
-def _heading_rel(e: _Node, c: _Node) -> int:
-    if not e.hlevel:
-        return _SKIP
+def _number_rel(e: _Node, c: _Node) -> int | None:
+    """Placement by written numbers alone: "10" holds "10.2"; "10.1" and "10.2" are
+    siblings; "10.2.1" cannot hold "10.3". None when the numbers do not decide."""
     pe, pc = e.parts, c.parts
     if pe is not None and pc is not None:
         if _is_prefix(pe, pc):
@@ -805,29 +810,45 @@ def _heading_rel(e: _Node, c: _Node) -> int:
             return _SIBLING
         if len(pe) > len(pc):
             return _SKIP
-    elif pc is not None and len(pc) == 1 and e.label is None:
+    el, cl = e.label, c.label
+    if el is not None and cl is not None and el.kind == cl.kind == "prefixed" and el.marker == cl.marker:
+        return _SIBLING  # "ARTICLE IV" after "ARTICLE III"
+    return None
+
+
+def _heading_rel(e: _Node, c: _Node) -> int:
+    """A heading nests under headings only: by number when both have one, else by level."""
+    if not e.hlevel:
+        return _SKIP
+    by_number = _number_rel(e, c)
+    if by_number is not None:
+        return by_number
+    if c.parts is not None and len(c.parts) == 1 and e.label is None:
         # An unnumbered heading ("Introduction") holds numbered sections only
         # when it is a divider such as "Part A" or "Schedule 2".
         return _PARENT if e.hlevel < c.hlevel and _PART_TITLE.match(e.title or "") else _SKIP
-    el, cl = e.label, c.label
-    if el is not None and cl is not None and el.kind == cl.kind == "prefixed" and el.marker == cl.marker:
-        return _SIBLING
     return _PARENT if e.hlevel < c.hlevel else _SKIP
 
 
 def _written_rel(e: _Node, c: _Node) -> int:
-    pe, pc = e.parts, c.parts
-    if pe is not None and pc is not None:
-        if _is_prefix(pe, pc):
-            return _PARENT
-        if len(pe) == len(pc) and pe[:-1] == pc[:-1]:
-            return _SIBLING
-        if len(pe) > len(pc):
-            return _SKIP
-    el, cl = e.label, c.label
-    if el is not None and cl is not None and el.kind == cl.kind == "prefixed" and el.marker == cl.marker:
-        return _SIBLING
+    """A written number ("10.2", "Clause 4") nests by number; a heading it meets holds it."""
+    by_number = _number_rel(e, c)
+    if by_number is not None:
+        return by_number
     return _PARENT if e.hlevel else _SKIP
+
+
+def _opens_level(stack: list[_Node]) -> bool:
+    """May a "1" (or "I") start a new numbering below the top of the stack?"""
+    if not stack:
+        return True
+    top = stack[-1]
+    return bool(top.hlevel) or (top.label is not None and top.label.kind in ("prefixed", "seq"))
+
+
+def _top_roman(lab: _Label) -> bool:
+    """An upper-case roman numeral with a full stop ("IV.") numbers sections, not list items."""
+    return lab.kind == "seq" and lab.seq == "roman" and lab.upper and lab.marker == "."
 
 
 def _resolve_seq(lab: _Label, stack: list[_Node]) -> str:
@@ -857,20 +878,30 @@ def _parent_depth(node: _Node, stack: list[_Node]) -> int:
         return 0
     assert lab is not None
     if lab.kind in ("dotted", "prefixed"):
-        if node.parts is not None and len(node.parts) == 1 and node.parts[0] in ("1", "0") and (
-            not stack or stack[-1].hlevel or (stack[-1].label is not None and stack[-1].label.kind in ("prefixed", "seq"))
-        ):
+        if node.parts is not None and len(node.parts) == 1 and node.parts[0] in ("1", "0") and _opens_level(stack):
             return top  # a "1" under a heading restarts numbering one level down (or opens the document)
         for i in range(top - 1, -1, -1):
             r = _written_rel(stack[i], node)
             if r != _SKIP:
                 return i + 1 if r == _PARENT else i
         return 0
+    if _top_roman(lab):
+        # "I. REQUIREMENTS", "II. FEATURES": section numbers, placed like written ones.
+        if _roman(lab.parts[0]) == 1 and stack and _opens_level(stack):
+            return top
+        for i in range(top - 1, -1, -1):
+            e = stack[i]
+            el = e.label
+            if el is not None and el.kind == "seq" and (el.marker, el.upper, el.seq) == (lab.marker, lab.upper, lab.seq):
+                return i
+            if e.hlevel:
+                return i + 1
+        return 0
     for i in range(top - 1, -1, -1):
         e = stack[i]
         el = e.label
         if lab.kind == "item":
-            if e.kind == "item" and el is not None and el.kind == "item":
+            if e.kind == "item":  # also one whose written number replaced its list number
                 if e.list_depth == node.list_depth:
                     return i
                 if e.list_depth < node.list_depth:
@@ -934,8 +965,8 @@ def _build_tree(events: list[Event], numbered_doc: bool) -> list[_Node]:
             lab = node.label
             if lab is not None and lab.kind == "seq" and lab.seq == "ambiguous":
                 lab.seq = _resolve_seq(lab, stack)
-            if lab is not None and lab.kind in ("dotted", "prefixed") and lab.numeric:
-                node.parts = lab.parts
+            if lab is not None and (lab.kind == "dotted" or (lab.kind == "prefixed" and lab.numeric)):
+                node.parts = lab.parts  # "7A.1" nests under "7A" like "7.1" under "7"
             depth = _parent_depth(node, stack) if node.hlevel or lab is not None else len(stack)
             del stack[depth:]
             node.parent = stack[-1] if stack else None
@@ -984,8 +1015,7 @@ def _identify(node: _Node) -> None:
         node.number = None
         return
     numbered_parent = parent is not None and parent.number is not None
-    top_roman = lab.kind == "seq" and lab.seq == "roman" and lab.upper and lab.marker == "."
-    relative = (lab.kind in ("item", "seq") and not top_roman) or (
+    relative = (lab.kind in ("item", "seq") and not _top_roman(lab)) or (
         lab.kind == "dotted" and len(lab.parts) == 1 and numbered_parent and node.kind != "item"
     )
     if not relative:

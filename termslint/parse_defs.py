@@ -40,10 +40,10 @@ class FoundDefinition:
     span: Span
 
 
-_Q_OPEN = "\"“”‘’'"
-_TERM = r"[A-Za-z0-9][^\"“”\n]{0,60}?"
-# A quoted term, possibly followed by `or "Y"` / `, "Z"` alternatives.
-_QUOTED = rf"[\"“”]({_TERM})[,.]?[\"“”]"
+_TERM = r"[A-Za-z0-9][^\"“”‘’\n]{0,60}?"
+# A quoted term, possibly followed by `or "Y"` / `, "Z"` alternatives. Curly single
+# quotes count (UK drafting: ‘Customer Data’ means); straight ones would catch apostrophes.
+_QUOTED = rf"[\"“”‘]({_TERM})[,.]?[\"“”’]"
 _VERB = (
     r"(?:shall|will|should|does|is\s+to|are\s+to)?\s*(?:means?|refers?\s+to|is\s+defined\s+as|"
     r"has\s+the\s+meanings?|have\s+the\s+meanings?|shall\s+have\s+the\s+meanings?|includes?)\b"
@@ -90,7 +90,7 @@ _LIST_SEP = re.compile(r"\s*[\"“”]?\s*(?::|–|—|-\s)\s*\S")
 _BOLD_MEANS = re.compile(r"\s*[\"“”]?\s*,?\s*" + _VERB)
 
 
-_TRIGGERS = ("mean", "refer", "defined", "include", "\"", "“", "”", "known as")
+_TRIGGERS = ("mean", "refer", "defined", "include", "\"", "“", "”", "‘", "known as")
 _REACH = 600
 _SENTENCE_END = re.compile(r"[.;!?]\s+(?=[\"“(A-Z0-9])")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s+[\"“(A-Z0-9]|\s*$)|;(?=\s*$)")
@@ -185,7 +185,7 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
                 if m.group(2):
                     for m2 in _MORE_QUOTED.finditer(m.group(2)):
                         hits.append((m2.group(1), m.start(2) + m2.start(1)))
-        if "(" in text and ("\"" in text or "“" in text or "”" in text):
+        if "(" in text and ("\"" in text or "“" in text or "”" in text or "‘" in text):
             for m in _PAREN_DEF.finditer(text):
                 hits.append((m.group(1), m.start(1)))
                 if m.group(2):

@@ -16,13 +16,12 @@ from termslint.model import Clause, Reference, Span
 # Kinds of reference (Reference.kind).
 CLAUSE, ANCHOR, DOCUMENT, LAW, EXTERNAL = "clause", "anchor", "document", "law", "external"
 
-_NUM = r"(?:\d{1,4}[A-Z]?(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.\d{1,3})*)"
+_NUM = r"(?:\d{1,4}[A-Z]?(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.(?:\d{1,3}|[A-Z]\b))*)"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|through|to|thru)\s+|\s*[-–]\s*)"
 _REF = re.compile(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
 )
-_RANGE = re.compile(r"\s*(?:-|–|to|through|thru)\s*")
 _PAREN_ONLY = re.compile(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
 _ITEM = re.compile(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
 # Statutes and other instruments: a number of theirs is not a clause of ours.
@@ -40,6 +39,8 @@ _LAW_AFTER = re.compile(
     rf"(?P<name>(?:(?:\(?[A-Z][\w.&'’/-]*\)?|of|and|on|for|the|[\d/()]+)\s+){{0,8}}?"
     rf"(?:{_LAW_WORDS}))\b"
 )
+# "section 119A of theUK Data Protection Act 2018": a statute named soon after "of", however spelt.
+_LAW_NEAR = re.compile(r"^\s*(?:of|under)\b[^.;:()]{0,60}?\b(?:Act|Regulation|Directive|Code|GDPR)\b")
 _LAW_DIRECT = re.compile(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(?:{_LAW_WORDS})\b")
 _LAW_BEFORE = re.compile(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
@@ -53,6 +54,7 @@ _OTHER_DOC_AFTER = re.compile(
 _CHAINED = re.compile(
     rf"\s*(?:,|and|or)\s+(?:Articles?|Sections?|Clauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
 )
+_SCC = re.compile(r"\bSCCs?\b|Standard Contractual Clauses|STANDARD CONTRACTUAL CLAUSES")
 _OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
 # Other documents by name. Policy-like names are found from their last word
@@ -89,6 +91,7 @@ class FoundRef:
     text: str
     start: int  # offset in the clause text
     end: int
+    keyword: str = ""  # "section", "clause", ... as used, lower case
 
 
 def normalise_number(raw: str) -> str:
@@ -127,7 +130,7 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 40):start]
     if _OWN_DOC_AFTER.match(after):
         return None
-    if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_BEFORE.search(before):
+    if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
         return LAW
     m = _OTHER_DOC_AFTER.match(after)
     if m:
@@ -141,8 +144,6 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
     list_start = m.start("list")
     outside = _outside_kind(text, m.start(), m.end())
     base = ""
-    listed = m.group("list")
-    prev_end = 0
     for i, it in enumerate(items):
         raw = it.group(0)
         if _PAREN_ONLY.fullmatch(raw):
@@ -151,14 +152,11 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
             target = base + raw
         else:
             target = normalise_number(raw)
-            if base and _RANGE.fullmatch(listed[prev_end:it.start()]) and target.count(".") < base.count("."):
-                target = base.rsplit(".", 1)[0] + "." + target  # "Sections 2.4-10": 2.10
             base = target.split("(", 1)[0]
-        prev_end = it.end()
         s = list_start + it.start()
         e = list_start + it.end()
         words = text[m.start():e] if i == 0 else raw
-        out.append(FoundRef(outside or CLAUSE, target, words, m.start() if i == 0 else s, e))
+        out.append(FoundRef(outside or CLAUSE, target, words, m.start() if i == 0 else s, e, m.group("kw").lower()))
 
 
 def _hits(low: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -330,7 +328,11 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     for c in clauses:
         offsets.append(pos)
         pos += len(c.text) + 3
-    for f in find_refs("\n\x00\n".join(c.text for c in clauses), title):
+    joined = "\n\x00\n".join(c.text for c in clauses)
+    # DPAs quote the Standard Contractual Clauses' own numbering ("Clause 8.9(c)"):
+    # in such a document an unknown "Clause N" is the SCCs', not a dangling reference.
+    quotes_sccs = _SCC.search(joined) is not None
+    for f in find_refs(joined, title):
         k = bisect.bisect_right(offsets, f.start) - 1
         clause, base = clauses[k], offsets[k]
         start, end = f.start - base, f.end - base
@@ -340,7 +342,8 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
             clause.refs.append(Reference(clause.path[0], words, span, CLAUSE, True))
         elif f.kind == CLAUSE:
             cid = resolve(f.target)
-            clause.refs.append(Reference(cid or f.target, words, span, CLAUSE, cid is not None))
+            kind = EXTERNAL if cid is None and quotes_sccs and f.keyword.startswith("clause") else CLAUSE
+            clause.refs.append(Reference(cid or f.target, words, span, kind, cid is not None))
         else:
             clause.refs.append(Reference(f.target, words, span, f.kind, False))
     if links:

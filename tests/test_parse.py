@@ -88,7 +88,7 @@ def test_fixture(name: str) -> None:
                 {"codes": s.codes, "reason": s.reason, "line": s.span.start_line} for s in clause.suppressions
             ],
         }
-        defaults = {"anchor": None, "defines": [], "uses": [], "refs": [], "suppressions": []}
+        defaults: dict[str, Any] = {"anchor": None, "defines": [], "uses": [], "refs": [], "suppressions": []}
         for key in got:
             assert got[key] == want.get(key, defaults.get(key)), f"{name}: clause {clause.id}: {key}"
     assert {t: d.clause for t, d in doc.definitions.items()} == expected["definitions"]
@@ -232,7 +232,7 @@ def test_any_markdown_parses_into_a_valid_document(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=300))
 def test_any_text_parses(text: str) -> None:
     try:
         doc = parse_document(text, "fuzz.md")

@@ -204,3 +204,18 @@ def test_hook_skips_files_that_are_not_markdown(hooked_repo: tuple[Path, dict[st
     proc = commit(repo, env, "notes")
     assert proc.code == 0, proc.out
     assert "Skipped" in proc.out
+
+
+def test_run_from_ref_to_ref_compares_with_the_from_ref(hooked_repo: tuple[Path, dict[str, str]]) -> None:
+    """CI runs `pre-commit run --from-ref BASE --to-ref HEAD`: a grant committed on the branch fails."""
+    repo, env = hooked_repo
+    write(repo, TERMS, CLEAN)
+    git(repo, "add", "-A")
+    assert commit(repo, env, "terms").code == 0
+    base = head(repo)
+    write(repo, TERMS, QUIET_GRANT)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "skip the hook")  # what CI must catch
+    proc = run([*PRE_COMMIT, "run", "--from-ref", str(base), "--to-ref", "HEAD"], repo, env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "TL101" in proc.stdout and "TL301" in proc.stdout

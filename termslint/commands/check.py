@@ -21,10 +21,17 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
+    base, staged = getattr(args, "base", None), getattr(args, "staged", False)
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
+    if staged and not base and from_ref:
+        # `pre-commit run --from-ref A --to-ref B` (CI, pre-push) checks the files
+        # changed between A and B: compare the working tree with A, not the index
+        # with HEAD, or a change already committed would count as existing.
+        base, staged = from_ref, False
     return CheckOptions(
         paths=list(args.paths),
-        base=getattr(args, "base", None),
-        staged=getattr(args, "staged", False),
+        base=base,
+        staged=staged,
         jobs=getattr(args, "jobs", None),
         baseline=getattr(args, "baseline", None),
         engine=args.engine,
