@@ -57,7 +57,7 @@ part(prefix, words) := [] if count(words) == 0
 
 part(prefix, words) := [concat("", [prefix, lib.join_words(words)])] if count(words) > 0
 
-service_part(base, head) := ["its licence is no longer limited to the service"] if {
+service_part(base, head) := ["no longer limits its licence to the service"] if {
 	service_limited(base)
 	not service_limited(head)
 }

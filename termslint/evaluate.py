@@ -83,10 +83,19 @@ def findings_for_document(
     return results_to_findings(results, doc_input, rules, severity_overrides=severity_overrides)
 
 
+# Cross-references are renumbered along with the clauses they point at
+# ("Section 10.3" becomes "Section 10.4" when a section is inserted above), so
+# their numbers are masked too; other numbers ("30 days") are content.
+_REFERENCE_NUMBER = re.compile(
+    r"\b(sections?|clauses?|articles?|paragraphs?|§)\s*\d+(?:\.\d+)*[a-z]?(?:\([a-z0-9]{1,4}\))*"
+)
+
+
 def normalise_text(text: str) -> str:
-    """Lowercase, whitespace collapsed, leading legal number removed."""
+    """Lowercase, whitespace collapsed, leading legal number and reference numbers removed."""
     text = _SPACE.sub(" ", text.strip().lower())
-    return _LEADING_NUMBER.sub("", text, count=1)
+    text = _LEADING_NUMBER.sub("", text, count=1)
+    return _REFERENCE_NUMBER.sub(r"\1 #", text)
 
 
 def fingerprint(code: str, path: str, content: str) -> str:

@@ -37,7 +37,7 @@ def apply_waivers(doc: Document, findings: list[Finding]) -> list[Finding]:
                 s.used = True
                 break
     unused: list[Finding] = []
-    waivers = [(cid, s) for cid, ss in by_clause.items() for s in ss]
+    waivers: list[tuple[str | None, Suppression]] = [(cid, s) for cid, ss in by_clause.items() for s in ss]
     waivers += [(None, s) for s in doc.suppressions]
     for cid, s in waivers:
         if s.used:

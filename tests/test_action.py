@@ -524,9 +524,6 @@ def test_renumbering_a_finding_keeps_its_fingerprint(termslint: Callable[..., Ru
         assert after[(code, MOVED[clause])][0] == fp, (code, clause)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap in termslint/evaluate.py normalise_text: only the clause's own "
-                   "leading number is dropped, so a clause whose cross-reference is renumbered "
-                   "('Section 10.3' -> 'Section 10.4') gets a new fingerprint and its alert churns")
 def test_renumbering_cross_references_keeps_fingerprints(termslint: Callable[..., Run], tmp_path: Path) -> None:
     text = (STEPS / "2-quiet-ai-grant.md").read_text(encoding="utf-8")
     (tmp_path / "terms.md").write_text(text, encoding="utf-8")

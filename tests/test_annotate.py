@@ -284,3 +284,13 @@ def test_2023_final_prohibition_is_not_partial(vocab: Vocabulary) -> None:
     (g,) = annotate_sentence("Acme does not use your audio, video or chat content to train Acme or third-party AI "
                              "models.", vocab, {"Acme": "company"})
     assert g.partial and g.data_terms == ["audio", "video", "chat"]
+
+
+def test_user_data_patterns_bypass_the_keyword_prefilter() -> None:
+    """Extending a category or subset_patterns without keywords still finds the new words."""
+    v = Vocabulary.load({"data": {"public_data": {"patterns": [r"\bopen\s+web\s+text\b"]}},
+                         "subset_patterns": [r"\byour\s+holograms\b"]})
+    f = annotate_sentence("We may use open web text to train our models.", v)[0]
+    assert f.data == ["public_data"]
+    g = annotate_sentence("We will not use your holograms to train AI.", v)[0]
+    assert g.data == ["customer_content"]
