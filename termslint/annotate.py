@@ -490,13 +490,15 @@ class Vocabulary:
             return []
         low = (low if low is not None else lower_same_length(text)).replace("\n", " ")
         out = []
+        cache = self._word_cache
         for m in self.keyword_scan.finditer(low):
             i = m.start()
             if i and low[i - 1] in "-'’":
                 continue  # "non-personal": not a word start
-            keys, trig = self.concepts_of_word(m.group(0))
-            if keys or trig:
-                out.append((i, keys, trig))
+            word = m.group()
+            hit = cache.get(word) or self.concepts_of_word(word)
+            if hit[0] or hit[1]:
+                out.append((i, hit[0], hit[1]))
         return out
 
     @staticmethod
@@ -866,7 +868,7 @@ def _find_license(text: str, low: str, a: int, b: int, vocab: Vocabulary) -> lis
 def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Sequence[_Mention]) -> list[_Mention]:
     vocab = ctx.vocab
     dspans = [(d.start, d.end) for d in data]
-    frames = [(m.start(), m.end()) for m in vocab.consent_frames.finditer(text, low, s0, s1)] if vocab.consent_frames else []
+    frames: list[tuple[int, int]] | None = None  # "you agree", "if you": searched at the first "you"
     found: list[_Mention] = []
     pats: list[tuple[str, list[re.Match[str]]]] = [
         (COMPANY, list(ctx.company.finditer(text, s0, s1)) if ctx.company else []),
@@ -879,8 +881,11 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
             span = (m.start(), m.end())
             if _overlaps(span, dspans) or _overlaps(span, seen):
                 continue
-            if actor == USER and _overlaps(span, frames):
-                continue
+            if actor == USER:
+                if frames is None:
+                    frames = [(f.start(), f.end()) for f in vocab.consent_frames.finditer(text, low, s0, s1)] if vocab.consent_frames else []
+                if _overlaps(span, frames):
+                    continue
             seen.append(span)
             found.append(_Mention("actor", actor, m.start(), m.end()))
     found.sort(key=lambda m: m.start)
@@ -924,6 +929,8 @@ def _segments(text: str, low: str, s0: int, s1: int, cues: list[_Mention], purpo
     """
     if not cues:
         return [(s0, s1, [])]
+    if len(cues) == 1 and not any(p.start < cues[0].start for p in purposes):
+        return [(s0, s1, list(cues))]  # one statement: no break can split it
     brk = [(m.start(), m.end()) for m in vocab.breaks.finditer(text, low, s0, s1)] if vocab.breaks else []
     segs: list[tuple[int, int, list[_Mention]]] = []
     cur_start = s0
@@ -1179,6 +1186,7 @@ class _Locator:
         self.starts = [p.start for p in pieces]
         self.lines = lines
         self._line_offsets: dict[int, list[int]] = {}  # id(clause) -> offsets of its text lines
+        self._spans: dict[tuple[int, int], Span] = {}  # facts of one sentence share evidence
 
     def piece(self, off: int) -> _Piece:
         i = max(0, bisect.bisect_right(self.starts, off) - 1)
@@ -1201,6 +1209,12 @@ class _Locator:
         return line, col + (coff - o)
 
     def span(self, text: str, a: int, b: int) -> Span:
+        found = self._spans.get((a, b))
+        if found is None:
+            found = self._spans[(a, b)] = self._span(text, a, b)
+        return found
+
+    def _span(self, text: str, a: int, b: int) -> Span:
         l1, c1 = self._pos(a)
         l2, c2 = self._pos(max(a, b - 1))
         words = text[a:b]
@@ -1218,9 +1232,15 @@ class _Locator:
                     c1 = f[0]
                 if g is not None:
                     c2 = g[1]
-        if c1 is None or c2 is None:
-            return Span(l1, l2)
+        if c1 is None or c2 is None or not self._inside(l1, c1) or not self._inside(l2, c2):
+            return Span(l1, l2)  # the words were not found where the text says: lines only
         return Span(l1, l2, c1, c2)
+
+    def _inside(self, line: int, col: int) -> bool:
+        """Is `col` a column of the raw line (or just past its end)? True when lines are unknown."""
+        if not self.lines:
+            return True
+        return 1 <= line <= len(self.lines) and 1 <= col <= len(self.lines[line - 1]) + 1
 
     def in_clause(self, off: int, clause: Clause) -> bool:
         return self.piece(off).clause is clause

@@ -249,6 +249,10 @@ _TAG = re.compile(r"<[^>]*>")
 Event = tuple[str, Any]
 
 
+def _keep_newlines(m: re.Match[str]) -> str:
+    return "\n" * m.group(0).count("\n")
+
+
 class _Walker:
     """One pass over the token stream, emitting events (see the module docstring)."""
 
@@ -365,7 +369,8 @@ class _Walker:
                 self._pending_anchor = m2.group(1)
         if inline:
             return []
-        text = _TAG.sub("", _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), content))
+        # Keep the line breaks inside comments and tags so text lines stay on their file lines.
+        text = _TAG.sub(_keep_newlines, _COMMENT.sub(_keep_newlines, content))
         return text.split("\n")
 
     # -- the walk
@@ -381,9 +386,7 @@ class _Walker:
             t = tok.type
             if t == "paragraph_open":
                 inline = tokens[i + 1]
-                start = tok.map[0] + 1 if tok.map else 1
-                while start <= len(self.lines) and not self.lines[start - 1].strip():
-                    start += 1  # markdown-it strip()s the content, dropping lines of U+00A0
+                start = self.first_line(tok)
                 ctx = "bullet" if bullet_depth and not item else "para"
                 self.paragraph(self.inline_lines(inline, start), ctx, item, len(ol_stack))
                 item = None
@@ -426,6 +429,14 @@ class _Walker:
             i += 1
         if item is not None:
             self.emit_item(item, len(ol_stack))
+
+    def first_line(self, tok: Token) -> int:
+        """The file line of a block's first text: markdown-it strip()s block content,
+        which drops leading lines holding only U+00A0 (common in converted documents)."""
+        start = tok.map[0] + 1 if tok.map else 1
+        while start <= len(self.lines) and not self.lines[start - 1].strip():
+            start += 1
+        return start
 
     def plain_lines(self, texts: list[str], start: int) -> None:
         seg_lines: list[TextLine] = []
@@ -492,7 +503,7 @@ class _Walker:
         self.front_matter = {snake_case(str(k)): jsonable(v) for k, v in data.items()}
 
     def heading(self, tok: Token, inline: Token, item: tuple[str, int, int] | None = None, depth: int = 0) -> None:
-        start = tok.map[0] + 1 if tok.map else 1
+        start = self.first_line(tok)
         end = tok.map[1] if tok.map else start
         lines = self.inline_lines(inline, start)
         text = " ".join(ln.text for ln in lines).strip()

@@ -294,3 +294,14 @@ def test_user_data_patterns_bypass_the_keyword_prefilter() -> None:
     assert f.data == ["public_data"]
     g = annotate_sentence("We will not use your holograms to train AI.", v)[0]
     assert g.data == ["customer_content"]
+
+
+def test_evidence_columns_never_point_past_the_raw_line(vocab: Vocabulary) -> None:
+    """When the raw line does not hold the words where the text says, spans keep lines only."""
+    doc = make_doc("We may use Usage Data for any purpose.")
+    doc.lines = ["We may"]
+    annotate_document(doc, vocab)
+    (f,) = doc.clauses[0].facts
+    for span in [f.span] + [e.span for e in f.evidence]:
+        assert span is not None and span.start_line == 1
+        assert span.end_col is None or span.end_col <= len(doc.lines[0]) + 1
