@@ -43,6 +43,7 @@ from termslint.parse_defs import (
 )
 from termslint import parse_refs as refs
 
+_LINE_BREAKERS = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 # Built once: markdown-it's rule chains are compiled in the constructor.
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
@@ -237,6 +238,7 @@ class _Line:
     emph: list[tuple[int, int]]  # strong and em together, for run-in titles
 
 
+_YAML_DATE = re.compile(r":\s*\d{4}-\d\d?-\d\d?")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(
     r"^\s*termslint-disable(?P<file>-file)?\s+(?P<codes>[A-Za-z]+\d+(?:\s*,\s*[A-Za-z]+\d+)*)"
@@ -482,15 +484,23 @@ class _Walker:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
 
+        first = (tok.map[0] if tok.map else 0) + 2  # file line of the first YAML line
         try:
             data = YAML(typ="safe", pure=True).load(tok.content)
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            line = (tok.map[0] if tok.map else 0) + 2 + (mark.line if mark is not None else 0)
             problem = getattr(exc, "problem", None) or "invalid YAML"
             raise InputError(
-                f"{self.path}:{line}: front matter is not valid YAML ({problem})",
+                f"{self.path}:{first + (mark.line if mark is not None else 0)}: "
+                f"front matter is not valid YAML ({problem})",
                 "fix the YAML between the '---' lines",
+            ) from None
+        except (ValueError, OverflowError) as exc:
+            # ruamel.yaml builds dates itself: "2023-02-29" fails with a bare ValueError.
+            k = next((k for k, ln in enumerate(tok.content.split("\n")) if _YAML_DATE.search(ln)), 0)
+            raise InputError(
+                f"{self.path}:{first + k}: front matter has an impossible value ({exc})",
+                "fix the date (YYYY-MM-DD) or quote it",
             ) from None
         if data is None:
             return
@@ -1063,6 +1073,9 @@ def parse_document(text: str, path: str) -> Document:
     """Parse Markdown terms into a `Document`; raise `InputError` for broken front matter."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Characters that str.splitlines() treats as line ends, but Markdown does not:
+    # one space each, so every offset and column stays the same.
+    text = text.translate(_LINE_BREAKERS)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

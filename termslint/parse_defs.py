@@ -10,6 +10,7 @@ except one that a PDF export put in mid-sentence (`sentence_segments`).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -360,6 +361,8 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "1e999" would print as Infinity, which is not JSON
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
