@@ -1,19 +1,25 @@
 """Markdown terms -> `Document` of clauses, definitions and cross-references.
 
-Three passes, each linear in the document:
+`parse_document(text, path)` runs four steps, each linear in the document:
 
 1. `_Walker` reads markdown-it-py's token stream once and emits a flat list of
    events: clause candidates (headings, numbered paragraphs, bold run-ins,
    ordered-list items, each with a parsed `_Label`), text segments, list ends
-   and waivers. Every line keeps its file line from `token.map`.
-2. `_fix_candidates` repairs what converted documents get wrong: a table of
-   contents repeated before the real sections, and a Markdown list number
-   that disagrees with the number written in the clause's children.
-3. `_build_tree` places each candidate with a stack of open clauses. Written
-   numbers nest by prefix ("10.2" under "10"), lettered and roman items by
-   style ("(b)" is a sibling of "(a)", "(i)" opens a level below it), headings
-   by level. Then ids, definitions, references and uses are filled in, with a
-   dict lookup per reference, never a rescan.
+   and waivers. Every text line keeps its file line (from `token.map`) and
+   column, so later stages can point at the source.
+2. `_fix_candidates` repairs what converted documents get wrong: a guessed
+   title that was half a sentence, a table of contents before the real
+   sections, "1. 1. 1." shorthand, and a list number that disagrees with the
+   number written in its children ("27. **CUSTOMER CONTENT**" then "10.1").
+3. `_build_tree` places each candidate against a stack of open clauses.
+   Written numbers nest by prefix ("10.2" under "10"), lettered and roman items
+   by style ("(b)" is a sibling of "(a)", "(i)" opens a level below it),
+   headings by level, and a Markdown list's items are siblings.
+4. Ids (the legal number, or a slug path; repeats get "~2"), spans and anchors,
+   then definitions and uses (`parse_defs`) and references (`parse_refs`),
+   resolved through one dict of numbers.
+
+`format_outline(doc)` prints the result for people.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from termslint.errors import InputError
 from termslint.model import Clause, Definition, Document, Reference, Span, Suppression
 from termslint.parse_defs import (
-    _SMALL_WORDS,
+    SMALL_WORDS,
     Segment,
     TextLine,
     compile_terms,
@@ -44,6 +50,7 @@ from termslint.parse_defs import (
 from termslint import parse_refs as refs
 
 _LINE_BREAKERS = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
+_LINE_BREAKER = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Built once: markdown-it's rule chains are compiled in the constructor.
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
@@ -189,13 +196,13 @@ def _title_like(s: str, strict: bool = False) -> bool:
     if len(_LETTER.findall(s, 0, 12)) < 3 and len(_LETTER.findall(s)) < 3:
         return False
     words = s.split()
-    if len(words) > (8 if strict else 14) or words[-1].lower() in _SMALL_WORDS:
+    if len(words) > (8 if strict else 14) or words[-1].lower() in SMALL_WORDS:
         return False
     if not (s[0].isupper() or s[0].isdigit() or s[0] in "“\"'"):
         return False
     if strict and not s.isupper():
         # A guess from plain text must be Title Case: "The Platform", not "Flurry is provided by".
-        big = [w for w in words if w.lower() not in _SMALL_WORDS]
+        big = [w for w in words if w.lower() not in SMALL_WORDS]
         return sum(w[:1].isupper() or w[:1].isdigit() for w in big) * 10 >= 7 * len(big)
     return True
 
@@ -589,7 +596,10 @@ class _Walker:
             head_end = starts[0] if starts else len(lines)
             self.content_or_bold(lines[:head_end])
         for a, b in zip(bounds, bounds[1:]):
-            self.clause_chunk(lines[a:b], labels.get(a), item if a == 0 else None, depth)
+            chunk_item = item if a == 0 else None
+            label = labels.get(a) or (_Label("item", (chunk_item[0],), chunk_item[0], 0) if chunk_item else None)
+            if label is not None:
+                self.clause_chunk(lines[a:b], label, chunk_item, depth)
 
     def content_or_bold(self, lines: list[_Line]) -> None:
         """Unlabelled text; a short all-bold paragraph may be a heading (decided later)."""
@@ -617,22 +627,12 @@ class _Walker:
             return node
         return None
 
-    def clause_chunk(self, lines: list[_Line], label: _Label | None,
-                     item: tuple[str, int, int] | None, depth: int) -> None:
+    def clause_chunk(self, lines: list[_Line], label: _Label, item: tuple[str, int, int] | None, depth: int) -> None:
+        """A clause candidate from the lines that start with `label` (or with an ordered-list marker)."""
         first = lines[0]
         text = first.text
-        pos = 0
-        kind = "para"
-        list_id = -1
-        if label is not None:
-            pos = label.end
-        if item is not None:
-            kind = "item"
-            list_id = item[2]
-            if label is None:
-                label = _Label("item", (item[0],), item[0], 0)
-        if label is None:  # pragma: no cover - callers always pass one
-            return
+        pos = label.end
+        kind, list_id = ("item", item[2]) if item is not None else ("para", -1)
         loose = label.kind in ("dotted", "prefixed") and len(label.parts) == 1
         title, rest_at, guess = _run_in_title(first, pos, single=len(lines) == 1, loose=loose)
         node = _Node(kind, 0, label, title, first.line, first.line, title_guess=guess,
@@ -698,7 +698,7 @@ def _run_in_title(line: _Line, pos: int, single: bool, loose: bool = False) -> t
         return rest.strip(), len(text), False  # "SECTION 1 - WHAT WE COLLECT" over its text
     m = _PLAIN_RUN_IN.match(rest)
     if m and _title_like(m.group(1), strict=True) and sum(ch.isalpha() for ch in m.group(1)) >= 3:
-        if all(w[:1].isupper() or w in _SMALL_WORDS for w in m.group(1).split()):
+        if all(w[:1].isupper() or w in SMALL_WORDS for w in m.group(1).split()):
             return m.group(1), p + m.end(), True
     return None, p, False
 
@@ -1075,7 +1075,8 @@ def parse_document(text: str, path: str) -> Document:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Characters that str.splitlines() treats as line ends, but Markdown does not:
     # one space each, so every offset and column stays the same.
-    text = text.translate(_LINE_BREAKERS)
+    if _LINE_BREAKER.search(text):
+        text = text.translate(_LINE_BREAKERS)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

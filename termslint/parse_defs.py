@@ -18,7 +18,7 @@ from typing import Any
 from termslint.model import Span
 
 # Words a sentence cut by a line break tends to end on ("... the", "... and").
-_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
+SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
 _MARKUP_CHARS = re.compile(r"[*_#>`\\]")
 
 # (text, 1-based file line, 1-based file column of text[0])
@@ -149,7 +149,7 @@ def sentence_segments(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
             prev = out[-1].lines[-1][0]
             nxt = seg.lines[0][0]
             if prev and prev[-1] not in ".;:!?" and (
-                nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in _SMALL_WORDS
+                nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in SMALL_WORDS
             ):
                 merged = out[-1]
                 n = len(merged.lines)

@@ -1,9 +1,18 @@
 """Cross-references: to clauses, to anchors, to other documents, and to laws.
 
 A dangling clause reference is an error-level finding, so this module errs on
-the side of *not* calling something a clause reference: "Section 230 of the
-Communications Decency Act", "Article 6(1)(f) GDPR" and "Clause 9 of the
-SCCs" point outside the document and get kind "law" or "external".
+the side of *not* calling something a dangling clause reference:
+
+- "Section 230 of the Communications Decency Act", "Article 6(1)(f) GDPR" and
+  "17 U.S.C. Section 512" are kind "law"; "Section 9 of the Agreement" is kind
+  "external" (another instrument's numbering). Policies ignore both.
+- Documents converted from HTML often number in CSS only. With no written
+  numbers, "Section 17" is the 17th top-level clause; "Section 6(b)" is the
+  second item of 6 when 6's items carry no letters of their own.
+- In a document that quotes the Standard Contractual Clauses, an unknown
+  "Clause 8.9(c)" is the SCCs' numbering: kind "external".
+
+Everything else is kind "clause" and resolved when the number exists.
 """
 from __future__ import annotations
 
@@ -54,7 +63,6 @@ _OTHER_DOC_AFTER = re.compile(
 _CHAINED = re.compile(
     rf"\s*(?:,|and|or)\s+(?:Articles?|Sections?|Clauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
 )
-_SCC = re.compile(r"\bSCCs?\b|Standard Contractual Clauses|STANDARD CONTRACTUAL CLAUSES")
 _OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
 # Other documents by name. Policy-like names are found from their last word
@@ -212,8 +220,8 @@ def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
     if not text:
         return out
     low = text.lower()
-    if len(low) != len(text):  # a few characters lower-case to two; keep offsets aligned
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(low) != len(text):  # "İ" lower-cases to two characters; keep offsets aligned
+        low = text.translate({ord(c): "?" for c in set(text) if len(c.lower()) != 1}).lower()
     last_end = -1
     for at, word in sorted(_hits(low, _CLAUSE_WORDS) + _hits(low, _THIS_WORDS)):
         if at < last_end:
@@ -331,7 +339,7 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     joined = "\n\x00\n".join(c.text for c in clauses)
     # DPAs quote the Standard Contractual Clauses' own numbering ("Clause 8.9(c)"):
     # in such a document an unknown "Clause N" is the SCCs', not a dangling reference.
-    quotes_sccs = _SCC.search(joined) is not None
+    quotes_sccs = "SCC" in joined or "Standard Contractual Clauses" in joined or "STANDARD CONTRACTUAL" in joined
     for f in find_refs(joined, title):
         k = bisect.bisect_right(offsets, f.start) - 1
         clause, base = clauses[k], offsets[k]

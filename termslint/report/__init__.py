@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 
 from termslint.errors import TermslintError
-from termslint.model import SEVERITIES, Finding, RuleDoc
+from termslint.model import SEVERITIES, Finding, RuleDoc, Span
 
 # The formats `--format` accepts, in the order help and errors list them.
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
@@ -151,16 +151,38 @@ def render(
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:
     """Findings by path, line, code; the rest of the key only breaks ties, so
-    that the same findings in any input order give the same bytes."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            *f.sort_key(),
-            f.span.start_col or 0,
-            f.span.end_line,
-            f.message,
-            f.fingerprint,
-        ),
+    that the same findings in any input order give the same bytes.
+
+    The key covers every field a reporter prints: two findings that tie on
+    all of it print the same, so their order cannot show.
+    """
+    return sorted(findings, key=_total_key)
+
+
+def _span_key(span: Span) -> tuple[int, int, int, int]:
+    # -1 for a missing column, so that "no column" and column 0 never tie.
+    return (
+        span.start_line,
+        span.end_line,
+        -1 if span.start_col is None else span.start_col,
+        -1 if span.end_col is None else span.end_col,
+    )
+
+
+def _total_key(f: Finding) -> tuple[object, ...]:
+    return (
+        *f.sort_key(),
+        _span_key(f.span),
+        f.message,
+        f.fingerprint,
+        f.severity,
+        f.name,
+        f.status,
+        f.waived,
+        f.waiver_reason is not None,
+        f.waiver_reason or "",
+        f.changed,
+        tuple((e.concept, e.text, _span_key(e.span)) for e in f.evidence),
     )
 
 

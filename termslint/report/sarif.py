@@ -182,9 +182,13 @@ def _artifact_location(path: str) -> dict[str, str]:
     """A relative path becomes a URI under %SRCROOT% (what code scanning maps
     to the repository root); an absolute one a file: URI."""
     posix = path.replace("\\", "/")
-    if PureWindowsPath(path).drive or posix.startswith("/"):
-        absolute = PureWindowsPath(path) if PureWindowsPath(path).drive else PurePosixPath(posix)
-        return {"uri": absolute.as_uri()}
+    # Only a drive with a root ("C:\\x") is an absolute Windows path; "a:b.md"
+    # is a legal relative file name on POSIX (and "C:x" is drive-relative),
+    # and as_uri() refuses both.
+    if PureWindowsPath(path).is_absolute():
+        return {"uri": PureWindowsPath(path).as_uri()}
+    if posix.startswith("/"):
+        return {"uri": PurePosixPath(posix).as_uri()}
     while posix.startswith("./"):
         posix = posix[2:]
     # Percent-encode what a URI cannot hold (spaces, non-ASCII) and ":",
