@@ -21,6 +21,34 @@ package termslint.rules.duplicate_clause_number
 import rego.v1
 
 import data.termslint.lib.number_rows
+import data.termslint.lib.parent_key
+
+# A number written twice in a row is the typical mistake of an edit ("10.1,
+# 10.2, 10.2, 10.3": a clause inserted without renumbering). A number that
+# comes back later is usually structure, not a mistake: appendices, a contents
+# list before the sections it lists, or a second agreement in the same file
+# repeat a whole sequence ("1.1, 1.2 ... 1.1, 1.2"). So a repeat is flagged
+# only when it directly follows the clause with the same number and the two
+# do not both sit in a repeated run. Built from sorted lists, so it stays
+# linear in the number of clauses.
+
+# [parent, clause position] of every numbered clause, in document order per parent.
+child_positions := sort([[parent_key(c), i] |
+	some i, c in input.clauses
+	is_string(c.number)
+])
+
+row_of := {pair[1]: k | some k, pair in child_positions}
+
+neighbour_number(i, step) := input.clauses[child_positions[k + step][1]].number if {
+	k := row_of[i]
+	k + step >= 0
+	child_positions[k + step][0] == child_positions[k][0]
+}
+
+repeated_run(earlier, later) if neighbour_number(earlier, -1) == neighbour_number(later, -1)
+
+repeated_run(earlier, later) if neighbour_number(earlier, 1) == neighbour_number(later, 1)
 
 deny contains f if {
 	rows := number_rows
@@ -29,8 +57,13 @@ deny contains f if {
 	previous := rows[i - 1]
 	previous[0] == row[0]
 	previous[1] == row[1]
+	row_of[row[2]] == row_of[previous[2]] + 1
+	not repeated_run(previous[2], row[2])
 	c := input.clauses[row[2]]
 	first := input.clauses[previous[2]]
+	# "1. You warrant that:" followed by its own list "1. ... 2. ..." whose
+	# indentation was lost in conversion: a new list, not a repeated number.
+	not endswith(trim_space(first.text), ":")
 	f := {
 		"code": "TL404",
 		"msg": sprintf("Clause number %s is used more than once under the same heading (line %s, then line %s); references to it are ambiguous", [row[1], format_int(first.span.start_line, 10), format_int(c.span.start_line, 10)]),

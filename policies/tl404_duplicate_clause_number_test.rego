@@ -30,3 +30,40 @@ test_unnumbered_clauses_pass if {
 	d := fx.doc([numbered("intro", null, null, 1), numbered("scope", null, null, 5)])
 	count(rule.deny) == 0 with input as d
 }
+
+# An appendix that repeats a "1, 2, 3" sequence is not a duplicate...
+test_restarted_numbering_passes if {
+	d := fx.doc([
+		numbered("1", "1", null, 10), numbered("2", "2", null, 20), numbered("3", "3", null, 30),
+		numbered("1~2", "1", null, 40), numbered("2~2", "2", null, 50),
+	])
+	count(rule.deny) == 0 with input as d
+}
+
+# ...but a number repeated inside one sequence is ("10.1, 10.2, 10.2, 10.3").
+test_repeat_inside_a_sequence_is_flagged if {
+	d := fx.doc([
+		numbered("1", "1", null, 10), numbered("2", "2", null, 20), numbered("2~2", "2", null, 25),
+		numbered("3", "3", null, 40),
+	])
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == "2~2"
+}
+
+# A number that comes back much later (a contents list, a second agreement) is structure.
+test_number_repeated_after_other_clauses_passes if {
+	d := fx.doc([
+		numbered("4", "4", null, 10), numbered("5", "5", null, 11), numbered("6", "6", null, 12),
+		numbered("4~2", "4", null, 40), numbered("7", "7", null, 50),
+	])
+	count(rule.deny) == 0 with input as d
+}
+
+# A lead-in ending with ":" followed by a list that restarts at its number is a new list.
+test_list_after_a_lead_in_passes if {
+	lead := fx.clause_with("1", [], {"number": "1", "parent": null, "span": fx.span(10), "text": "You warrant that:"})
+	d := fx.doc([lead, numbered("1~2", "1", null, 11), numbered("2", "2", null, 12)])
+	count(rule.deny) == 0 with input as d
+}

@@ -80,7 +80,7 @@ def _render_finding(
     line = max(finding.span.start_line, 1)
     out = [
         f"{style.bold(f'{_clean(finding.path)}:{line}:{_header_column(finding)}:')} "
-        f"{style.severity(severity, f'{finding.code} [{severity}]')} "
+        f"{style.severity(severity, f'{_clean(finding.code)} [{severity}]')} "
         f"{_clean(_one_line(finding.message))}"
     ]
     frame, shown = _code_frame(finding, lines, severity, style)
