@@ -26,12 +26,25 @@ import rego.v1
 import data.termslint.lib
 import data.termslint.lib.numbered_document
 
+# Numbers the document has, as ids or as written.
+known_numbers := {c.id | some c in input.clauses} | {c.number | some c in input.clauses; is_string(c.number)}
+
+# "Section 13(b)(i)" when Section 13 exists: converted documents often keep
+# lettered items inline in one paragraph, where no parser can number them, so
+# only a reference whose main number is missing too is reported.
+main_number_exists(target) if {
+	contains(target, "(")
+	main := trim_space(split(target, "(")[0])
+	main in known_numbers
+}
+
 deny contains f if {
 	numbered_document
 	some c in input.clauses
 	some r in c.refs
 	r.kind == "clause"
 	r.resolved == false
+	not main_number_exists(r.target)
 	f := {
 		"code": "TL401",
 		"msg": sprintf("%s refers to \"%s\", but the document has no clause %s", [lib.capitalise(lib.clause_name(c)), r.text, r.target]),

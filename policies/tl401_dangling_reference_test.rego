@@ -35,3 +35,14 @@ test_law_reference_passes if {
 	c := fx.clause_with("4.2", [], {"refs": [law]})
 	count(rule.deny) == 0 with input as fx.doc([c])
 }
+
+# Inline lettered items are rarely numbered clauses: "13(b)" when clause 13 exists is not reported.
+test_sub_item_of_an_existing_clause_passes if {
+	c := fx.clause_with("4.2", [], {"refs": [fx.ref("13(b)(i)", false)]})
+	count(rule.deny) == 0 with input as fx.doc([c, fx.clause("13", [])])
+}
+
+test_sub_item_of_a_missing_clause_is_flagged if {
+	c := fx.clause_with("4.2", [], {"refs": [fx.ref("14(b)", false)]})
+	count(rule.deny) == 1 with input as fx.doc([c, fx.clause("13", [])])
+}
