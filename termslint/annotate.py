@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import re
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,8 +243,12 @@ def _check_nested_quantifiers(pattern: str, where: str) -> None:
 class _Compiler:
     """Compiles the merged vocabulary, naming the key of any bad pattern."""
 
-    def __init__(self, macros: Mapping[str, str]) -> None:
+    def __init__(self, macros: Mapping[str, str], trusted: frozenset[str] = frozenset()) -> None:
         self.macros = dict(macros)
+        # Built-in patterns are validated by the test suite; compiling each
+        # one alone and checking it for backtracking again at every start-up
+        # doubled the cost of loading the vocabulary. User patterns are checked.
+        self.trusted = trusted
 
     def expand(self, pattern: str, where: str, depth: int = 0) -> str:
         if depth > 5:
@@ -273,6 +277,9 @@ class _Compiler:
             if len(p) > _MAX_PATTERN_LEN:
                 raise ConfigError(f"vocabulary {key}: pattern longer than {_MAX_PATTERN_LEN} characters", "split it")
             expanded = self.expand(p, key)
+            if p in self.trusted:
+                out.append(expanded)
+                continue
             try:
                 re.compile(expanded, re.IGNORECASE)
             except re.error as e:
@@ -363,7 +370,7 @@ def _merge(base: Any, extra: Any, where: str) -> Any:
 class Vocabulary:
     """Every pattern the annotator uses, compiled once."""
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    def __init__(self, raw: Mapping[str, Any], trusted: frozenset[str] = frozenset()) -> None:
         self.raw = raw
         macros = raw.get("macros") or {}
         if not isinstance(macros, Mapping) or not all(isinstance(v, str) for v in macros.values()):
@@ -371,7 +378,7 @@ class Vocabulary:
         quals = [q for q in raw.get("subset_qualifiers") or [] if isinstance(q, str)]
         macros = dict(macros)
         macros.setdefault("qualifier", "|".join(f"(?:{q})" for q in quals) or "(?!)")
-        c = _Compiler(macros)
+        c = _Compiler(macros, trusted)
         self.abbreviations = frozenset(str(a).lower().rstrip(".") for a in raw.get("abbreviations") or [])
         self.lead_in = c.compile(raw.get("lead_in"), "lead_in")
         self.breaks = c.rx(raw.get("breaks"), "breaks")
@@ -520,6 +527,8 @@ class Vocabulary:
         mapping with `replace: true` replaces the built-in entry instead.
         """
         raw = _read_builtin()
+        # Macros change what every pattern means, so overriding one voids the trust.
+        trusted = frozenset() if extra and "macros" in extra else frozenset(_strings(raw))
         if extra:
             extra = _unkey_extended(raw, extra)
             if not isinstance(extra, Mapping):
@@ -531,7 +540,19 @@ class Vocabulary:
                         f"use one of {', '.join(sorted(_TOP_KEYS))}",
                     )
             raw = _merge(raw, extra, "")
-        return cls(raw)
+        return cls(raw, trusted)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a parsed YAML value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def _unkey_extended(builtin: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

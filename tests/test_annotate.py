@@ -305,3 +305,10 @@ def test_evidence_columns_never_point_past_the_raw_line(vocab: Vocabulary) -> No
     for span in [f.span] + [e.span for e in f.evidence]:
         assert span is not None and span.start_line == 1
         assert span.end_col is None or span.end_col <= len(doc.lines[0]) + 1
+
+
+def test_every_builtin_pattern_passes_the_checks_user_patterns_get() -> None:
+    """Start-up trusts the built-in patterns; this is where they earn that trust."""
+    from termslint.annotate import _read_builtin
+
+    Vocabulary(_read_builtin())  # no trusted set: each pattern compiled alone and checked for backtracking
