@@ -59,7 +59,7 @@ def describe_fact(fact: Fact) -> str:
     """One sentence a lawyer can read: who may (not) do what, with which data, on what terms."""
     data = _join([_DATA.get(d, d.replace("_", " ")) for d in fact.data]) or "data"
     if fact.partial and fact.data_terms:
-        data = f"only the {_join(fact.data_terms)} part of {data}"
+        data = f"the {_join(fact.data_terms)} part of {data} (only that part)"
     purposes = [_PURPOSE.get(p, p.replace("_", " ")) for p in fact.purposes]
     actor = _ACTOR.get(fact.actor, fact.actor)
     if fact.modality == GRANT:
@@ -80,11 +80,13 @@ def describe_fact(fact: Fact) -> str:
     if purposes:
         lead = ", for purposes including " if fact.modality == GRANT else " for purposes including "
         text += (lead if fact.modality != PROHIBITION else " for ") + _join(purposes)
-    if fact.beneficiaries and "third_party" in fact.beneficiaries and fact.actor != "third_party":
+    if (fact.beneficiaries and "third_party" in fact.beneficiaries and fact.actor != "third_party"
+            and fact.modality != PROHIBITION):
         text += "; third parties receive data or rights"
     conds = [_CONDITION.get(c, c.replace("_", " ")) for c in fact.conditions]
     if fact.modality == PROHIBITION and "opt_in_consent" in fact.conditions:
-        conds = ["unless the user consents" if c == _CONDITION["opt_in_consent"] else c for c in conds]
+        conds = [c for c in conds if c != _CONDITION["opt_in_consent"]]
+        text += " unless the user consents"
     if conds:
         text += "; " + "; ".join(conds)
     elif fact.modality in (GRANT, PERMISSION) and fact.actor != "user" and fact.purposes:
@@ -215,6 +217,8 @@ def explain_changes(changes: Changes, base_doc: Document | None, head_doc: Docum
     if changes.new_document:
         out.append(f"{head_doc.path} is new at this revision.")
     for key in sorted(set(changes.base_metadata) | set(changes.head_metadata)):
+        if key.endswith("_iso"):  # the same date in ISO form: saying it twice helps no one
+            continue
         old, new = changes.base_metadata.get(key), changes.head_metadata.get(key)
         label = key.replace("_", " ")
         if old != new:
@@ -229,8 +233,9 @@ def explain_changes(changes: Changes, base_doc: Document | None, head_doc: Docum
         label = f"{cid}" + (f" (was {ch.base_id})" if ch.base_id and ch.head_id and ch.base_id != ch.head_id else "")
         label += f" {title}" if title else ""
         if ch.status == "added":
-            detail = _change_lines(ch) or ["added; no data use, licence or consent found"]
-            out.append(f"{label}: added. " + "; ".join(detail) + ".")
+            detail = _change_lines(ch) or ["no data use, licence or consent found"]
+            first = detail[0][:1].upper() + detail[0][1:]
+            out.append(f"{label}: added. " + "; ".join([first, *detail[1:]]) + ".")
         elif ch.status == "removed":
             gone = [f"no longer {_fact_phrase(f)}" for f in ch.facts_removed] or ["removed"]
             out.append(f"{label}: removed. " + "; ".join(gone) + ".")

@@ -74,7 +74,7 @@ class Reference:
     target: str  # a clause id, an anchor, or a document's name ("Privacy Policy")
     text: str  # the words as written
     span: Span
-    kind: str = "clause"  # clause | anchor | document
+    kind: str = "clause"  # clause | anchor | document | law ("Section 230 of the CDA") | external (another agreement's clause)
     resolved: bool = False
 
     def as_dict(self) -> dict[str, Any]:

@@ -80,3 +80,12 @@ def test_cli_jobs_flag_gives_byte_identical_json(tmp_path: Path) -> None:
     two = run_termslint("check", "--jobs", "2", "--format", "json", ".", cwd=tmp_path)
     assert one.code == two.code == 1
     assert one.out == two.out
+
+
+def test_the_published_rule_docs_are_generated_from_metadata() -> None:
+    """docs/rules.md is `termslint rules --format markdown`; regenerate it when a rule changes."""
+    from conftest import REPO
+
+    generated = run_termslint("rules", "--format", "markdown", cwd=REPO)
+    assert generated.code == 0
+    assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == generated.out

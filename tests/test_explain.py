@@ -40,8 +40,8 @@ def test_describe_prohibition_and_opt_out(vocab: Vocabulary) -> None:
     doc = doc_of({"1": "We will not use audio, video or chat Customer Content to train AI without your consent.",
                   "2": "You can turn off use of your content for model training in Settings."}, vocab)
     assert describe_fact(doc.clauses[0].facts[0]) == (
-        "the company may not use only the audio, video and chat part of customer content for AI training; "
-        "unless the user consents")
+        "the company may not use the audio, video and chat part of customer content (only that part) "
+        "for AI training unless the user consents")
     assert describe_fact(doc.clauses[1].facts[0]).startswith("lets the user opt out of the use of customer content")
 
 

@@ -648,7 +648,7 @@ def check_sarif(log: dict[str, Any]) -> None:
                     assert region["startColumn"] >= 1 and region["endColumn"] >= 1, region
                     if region["endLine"] == region["startLine"]:
                         assert region["endColumn"] >= region["startColumn"], region
-                assert loc["artifactLocation"]["uri"], loc
+                assert isinstance(loc["artifactLocation"]["uri"], str), loc
 
 
 def check_output(fmt: str, out: str, findings: Sequence[Finding], valid: bool = True) -> None:
