@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from termslint import SCHEMA_VERSION
 from termslint.config import Config
-from termslint.errors import LimitError
+from termslint.errors import LimitError, TermslintError
 from termslint.files import expand_paths
 from termslint.model import ADDED, MODIFIED, Changes, Document, Finding, RuleDoc
 
@@ -203,13 +203,27 @@ def make_configured_engine(cfg: Config, options: CheckOptions | None = None) -> 
 # Each worker process builds its engine once, in the pool's initializer.
 _WORKER_ENGINE: Engine | None = None
 _WORKER_POLICIES: PolicySet | None = None
+# A user error from building the engine (a Rego syntax error, an OPA server
+# that is down), raised again by the worker's first task: an exception that
+# escapes a pool initializer kills the worker, and the run then ends in
+# BrokenProcessPool (exit 3, with a traceback) instead of the one-line error.
+_WORKER_ERROR: TermslintError | None = None
 
 
 def _init_evaluator(cfg: Config, options: CheckOptions, policies: PolicySet, data: dict[str, Any]) -> None:
-    global _WORKER_ENGINE, _WORKER_POLICIES
-    engine = make_configured_engine(cfg, options)
-    engine.load(policies)
-    engine.set_data(data)
+    global _WORKER_ENGINE, _WORKER_POLICIES, _WORKER_ERROR
+    _WORKER_ENGINE, _WORKER_POLICIES, _WORKER_ERROR = None, None, None
+    try:
+        engine = make_configured_engine(cfg, options)
+        try:
+            engine.load(policies)
+            engine.set_data(data)
+        except BaseException:
+            engine.close()  # stop an OPA server this worker started
+            raise
+    except TermslintError as exc:
+        _WORKER_ERROR = exc
+        return
     _WORKER_ENGINE, _WORKER_POLICIES = engine, policies
 
 
@@ -218,6 +232,8 @@ def _evaluate_one(item: tuple[Document, Changes | None, Config]) -> list[Finding
     from termslint.evaluate import results_to_findings
 
     doc, changes, cfg = item
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     assert _WORKER_ENGINE is not None and _WORKER_POLICIES is not None
     inp = policy_input(doc, changes)
     results = _WORKER_ENGINE.evaluate(to_json(inp))

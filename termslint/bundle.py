@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from termslint import __version__
-from termslint.errors import TermslintError
+from termslint.files import write_atomic
 from termslint.policies import PolicySet
 
 FIXED_MTIME = 0  # tar and gzip timestamps: the bytes must not depend on when the bundle was built
@@ -95,8 +95,5 @@ def write_bundle(
     """Write the bundle to `output` (e.g. bundle.tar.gz) and return its path."""
     path = Path(output)
     data = bundle_bytes(policies, include_tests=include_tests, revision=revision)
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise TermslintError(f"cannot write {path}: {exc.strerror}", "check the output path") from None
+    write_atomic(path, data)  # never half a bundle where OPA or CI looks for one
     return path

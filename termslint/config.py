@@ -79,12 +79,13 @@ def _str_list(value: Any, key: str, where: str) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ConfigError(f"{where}: '{key}' must be a string or a list of strings")
+    raise ConfigError(f"{where}: '{key}' must be a string or a list of strings",
+                      f"write e.g. {key}: [legal]")
 
 
 def _number(value: Any, key: str, where: str, kind: type = int) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{where}: '{key}' must be a positive number")
+        raise ConfigError(f"{where}: '{key}' must be a positive number", "write a number above 0, unquoted")
     return kind(value)
 
 
@@ -95,7 +96,8 @@ def config_from_mapping(raw: Any, source: Path | None) -> Config:
     if raw is None:
         return cfg
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: the configuration must be a mapping of keys to values")
+        raise ConfigError(f"{where}: the configuration must be a mapping of keys to values",
+                          "write it as 'key: value' lines, e.g. 'fail_on: warning'")
     base_dir = source.parent if source else Path.cwd()
     for key, value in raw.items():
         if key not in KNOWN_KEYS:
@@ -106,23 +108,27 @@ def config_from_mapping(raw: Any, source: Path | None) -> Config:
             cfg.policies = [(base_dir / p).resolve() for p in _str_list(value, key, where)]
         elif key == "vocabulary":
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'vocabulary' must be a mapping")
+                raise ConfigError(f"{where}: 'vocabulary' must be a mapping",
+                                  "see termslint/vocab/*.yaml for its keys")
             cfg.vocabulary = value
         elif key == "rules":
             cfg.rules = _rule_settings(value, where)
         elif key == "fail_on":
             if value not in FAIL_ON:
-                raise ConfigError(f"{where}: fail_on must be one of {', '.join(FAIL_ON)}")
+                raise ConfigError(f"{where}: fail_on must be one of {', '.join(FAIL_ON)}",
+                                  f"it is {value!r}; e.g. fail_on: warning")
             cfg.fail_on = value
         elif key == "engine":
             if value not in ("embedded", "opa"):
-                raise ConfigError(f"{where}: engine must be 'embedded' or 'opa'")
+                raise ConfigError(f"{where}: engine must be 'embedded' or 'opa'",
+                                  f"it is {value!r}; leave it out for the embedded engine")
             cfg.engine = value
         elif key == "opa":
             _opa_settings(cfg, value, where)
         elif key == "limits":
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: 'limits' must be a mapping")
+                raise ConfigError(f"{where}: 'limits' must be a mapping",
+                                  "write e.g. limits: {max_file_bytes: 20000000, max_clauses: 50000}")
             for lk, lv in value.items():
                 if lk not in LIMIT_KEYS:
                     raise _unknown(str(lk), LIMIT_KEYS, f"{where}: limits")
@@ -136,7 +142,8 @@ def config_from_mapping(raw: Any, source: Path | None) -> Config:
 
 def _rule_settings(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: 'rules' must map rule codes to error, warning, info or off")
+        raise ConfigError(f"{where}: 'rules' must map rule codes to error, warning, info or off",
+                          "write e.g. rules: {TL403: off}")
     out: dict[str, str] = {}
     for code, setting in value.items():
         if isinstance(setting, dict):  # TL403: {severity: warning}
@@ -157,7 +164,8 @@ def _rule_settings(value: Any, where: str) -> dict[str, str]:
 
 def _opa_settings(cfg: Config, value: Any, where: str) -> None:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: 'opa' must be a mapping with url and timeout")
+        raise ConfigError(f"{where}: 'opa' must be a mapping with url and timeout",
+                          "write e.g. opa: {url: 'http://127.0.0.1:8181', timeout: 10}")
     for ok, ov in value.items():
         if ok not in OPA_KEYS:
             raise _unknown(str(ok), OPA_KEYS, f"{where}: opa")

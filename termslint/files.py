@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -50,24 +51,53 @@ def expand_paths(paths: list[str], include: list[str], exclude: list[str], cwd: 
     return sorted(found)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write a report or baseline so a reader never sees half a file.
+def _new_file_mode(target: Path) -> int:
+    """The permissions the written file should have: an existing file keeps its
+    own; a new one gets what open() would give it under the umask (mkstemp
+    makes 0600 files, which other users and CI steps could not read)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # there is no way to read the umask without setting it
+        os.umask(umask)
+        return 0o666 & ~umask
 
-    The text goes to a temporary file beside the target, then replaces it in
-    one rename; an interrupted run leaves the old file as it was.
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a report, baseline or bundle so a reader never sees half a file.
+
+    The data goes to a temporary file beside the target, then replaces it in
+    one rename; an interrupted or failed run leaves the old file as it was and
+    no temporary file behind. An OS error (a read-only folder, a full disk, a
+    target that is a folder) is a `TermslintError` naming the file.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise TermslintError(f"{target}: folder {folder} does not exist", "create it or choose another --output")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        raise TermslintError(f"cannot write {target}: folder {folder} does not exist",
+                             "create it or choose another --output")
+    if target.is_dir():
+        raise TermslintError(f"cannot write {target}: it is a folder",
+                             "name a file inside it, or choose another --output")
+    mode = _new_file_mode(target)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise TermslintError(f"cannot write {target}: {exc.strerror or exc}",
+                             "make the folder writable or choose another --output") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data.encode("utf-8") if isinstance(data, str) else data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as exc:
+        try:
             os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise TermslintError(f"cannot write {target}: {exc.strerror or exc}",
+                                 "check the disk and the folder's permissions, or choose another --output") from None
         raise

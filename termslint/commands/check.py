@@ -60,6 +60,9 @@ def _check_output_folder(file: str) -> None:
     if not folder.is_dir():
         raise TermslintError(f"--output {file}: folder {folder} does not exist",
                              "create it or choose another --output")
+    if Path(file).is_dir():
+        raise TermslintError(f"--output {file}: is a folder", "name a file inside it, e.g. "
+                             + (Path(file) / "termslint.sarif").as_posix())
 
 
 def change_account(result: CheckResult) -> str | None:
@@ -95,6 +98,11 @@ def check(args: argparse.Namespace) -> int:
     targets = [output_target(spec) for spec in args.output]  # validate before the work
     for _, file in targets:
         _check_output_folder(file)
+    summary_file = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
+    if summary_file and (Path(summary_file).is_dir() or not Path(summary_file).parent.is_dir()):
+        # Refused before the run, like --output, so that no report is printed first.
+        raise TermslintError(f"--summary {summary_file}: not a file in an existing folder",
+                             "create the folder or choose another --summary")
     result = run_check(_options(args), cfg)
     failed = fails(result.findings, fail_on, args.fail_existing)
     # Reporters state a verdict ("failed"/"passed"): give them the exit decision,
@@ -104,13 +112,16 @@ def check(args: argparse.Namespace) -> int:
     sys.stdout.write(render_report(args.format, result, color=args.format == "text" and _use_color(sys.stdout)))
     for fmt, file in targets:
         write_atomic(file, render_report(fmt, result))
-    summary_file = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
     if summary_file:
         from termslint.report.github import render_job_summary
 
         text = render_job_summary(result.findings, result.rules, result.summary, change_account(result))
-        with open(summary_file, "a", encoding="utf-8") as out:  # Actions expects appends
-            out.write(text)
+        try:
+            with open(summary_file, "a", encoding="utf-8") as out:  # Actions expects appends
+                out.write(text)
+        except OSError as exc:
+            raise TermslintError(f"--summary {summary_file}: cannot append ({exc.strerror or exc})",
+                                 "check the path; in GitHub Actions leave --summary out") from None
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
@@ -118,6 +129,7 @@ def baseline(args: argparse.Namespace) -> int:
     from termslint.suppress import baseline_text
 
     cfg = load_config(args.config)
+    _check_output_folder(args.output)  # before the run, not after minutes of checking
     result = run_check(_options(args), cfg)
     write_atomic(args.output, baseline_text(result.findings))
     accepted = sum(1 for f in result.findings if not f.waived)

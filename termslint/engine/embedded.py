@@ -81,7 +81,8 @@ class EmbeddedEngine:
             try:
                 engine.add_policy(path, source)
             except RuntimeError as exc:
-                raise PolicyError(regorus_error_line(str(exc))) from None
+                raise PolicyError(regorus_error_line(str(exc)),
+                                  "fix the Rego at that line; `termslint test` compiles every policy") from None
         self._engine = engine
         self._loaded = True
         self.loads += 1
@@ -105,7 +106,13 @@ class EmbeddedEngine:
             raise EngineError(f"cannot set data.termslint: {regorus_error_line(str(exc))}") from None
 
     def evaluate(self, doc_input: DocInput) -> list[RuleResult]:
-        value = self._query(RULES_REF, doc_input)
+        try:
+            value = self._query(RULES_REF, doc_input)
+        except PolicyError as exc:
+            # A rule that fails at run time (conflicting values, a bad built-in
+            # argument). Not in _query: `termslint test` reports the bare message.
+            raise PolicyError(exc.what, exc.fix or "fix the rule, and cover that input with a *_test.rego "
+                              "unit test (`termslint test`)") from None
         return collect_results(value if value is not UNDEFINED else {})
 
     def eval_ref(self, ref: str) -> Any:

@@ -49,6 +49,7 @@ POLICY_ID_PREFIX = "termslint/"  # ids of the modules this engine uploads, so st
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 T = TypeVar("T")
+_FIX_POLICY = "fix the Rego at that line; `termslint test` compiles every policy"
 
 
 def free_port() -> int:
@@ -189,7 +190,8 @@ class OpaEngine:
             if exc.response is not None and exc.response.status_code == 500 and message:
                 # A policy that fails at run time (conflicting values, a
                 # built-in error in strict mode) is the policy's fault.
-                raise PolicyError(f"OPA could not finish {doing}: {message}") from None
+                raise PolicyError(f"OPA could not finish {doing}: {message}",
+                                  "fix the rule, and cover that input with a *_test.rego unit test") from None
             raise self._transport_error(doing, exc) from None
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise self._transport_error(doing, exc) from None
@@ -274,9 +276,10 @@ class OpaEngine:
                 continue
             loc = err.get("location") or {}
             file = self._policy_ids.get(str(loc.get("file", "")).lstrip("/"), loc.get("file", "?"))
-            return PolicyError(f"{file}:{loc.get('row', 0)}:{loc.get('col', 0)}: {err.get('message', '')}")
+            return PolicyError(f"{file}:{loc.get('row', 0)}:{loc.get('col', 0)}: {err.get('message', '')}",
+                               _FIX_POLICY)
         message = getattr(exc, "message", None) or str(exc)
-        return PolicyError(f"OPA rejected a policy: {message}")
+        return PolicyError(f"OPA rejected a policy: {message}", _FIX_POLICY)
 
     def set_data(self, values: Mapping[str, Any]) -> None:
         fresh = data_values(values)
