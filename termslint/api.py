@@ -11,9 +11,10 @@ Nothing here prints or exits.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ class CheckResult:
 # ---------------------------------------------------------------- per document
 
 _VOCAB: dict[str, Vocabulary] = {}
+_CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 
 def vocabulary(cfg: Config) -> Vocabulary:
@@ -146,16 +148,22 @@ def _prepare(job: _Job) -> _Prepared:
 
 # ---------------------------------------------------------------- the run
 
-def _pool_map(func: Any, items: list[Any], jobs: int, initializer: Any = None,
-              initargs: tuple[Any, ...] = ()) -> Iterator[Any]:
-    """map() in order, in worker processes when it pays (more than one file and job)."""
+def _pool_map(func: Any, items: Sequence[Any], jobs: int, initializer: Any = None,
+              initargs: tuple[Any, ...] = (), fork: bool = False) -> Iterator[Any]:
+    """map() in order, in worker processes when it pays (more than one file and job).
+
+    `fork=True` starts the workers by forking, so they inherit the parent's
+    memory: tasks can then name data the parent already holds instead of
+    pickling it across (see `_evaluate_index`).
+    """
     if jobs <= 1 or len(items) <= 1:
         if initializer:
             initializer(*initargs)
         yield from map(func, items)
         return
+    context = multiprocessing.get_context("fork") if fork else None
     with ProcessPoolExecutor(max_workers=min(jobs, len(items)), initializer=initializer,
-                             initargs=initargs) as pool:
+                             initargs=initargs, mp_context=context) as pool:
         # chunks keep the per-task overhead small on corpora of thousands of files
         chunk = max(1, min(32, len(items) // (jobs * 4) or 1))
         yield from pool.map(func, items, chunksize=chunk)
@@ -227,6 +235,16 @@ def _init_evaluator(cfg: Config, options: CheckOptions, policies: PolicySet, dat
     _WORKER_ENGINE, _WORKER_POLICIES = engine, policies
 
 
+# The documents of the run, set before the evaluation workers fork so they
+# inherit them: pickling every parsed document across to a worker cost more
+# than evaluating it.
+_EVAL_ITEMS: list[tuple[Document, Changes | None, Config]] = []
+
+
+def _evaluate_index(i: int) -> list[Finding]:
+    return _evaluate_one(_EVAL_ITEMS[i])
+
+
 def _evaluate_one(item: tuple[Document, Changes | None, Config]) -> list[Finding]:
     from termslint.engine import to_json
     from termslint.evaluate import results_to_findings
@@ -269,8 +287,17 @@ def check(options: CheckOptions, cfg: Config) -> CheckResult:
     items: list[tuple[Document, Changes | None, Config]] = [(p.doc, p.changes, cfg) for p in prepared]
     base_items: list[tuple[Document, Changes | None, Config]] = [
         (p.base_doc, None, cfg) for p in prepared if p.base_doc is not None]
-    results = list(_pool_map(_evaluate_one, items + base_items, jobs,
-                             _init_evaluator, (cfg, options, policies, data)))
+    global _EVAL_ITEMS
+    if _CAN_FORK:
+        _EVAL_ITEMS = items + base_items
+        try:
+            results = list(_pool_map(_evaluate_index, range(len(_EVAL_ITEMS)), jobs,
+                                     _init_evaluator, (cfg, options, policies, data), fork=True))
+        finally:
+            _EVAL_ITEMS = []
+    else:
+        results = list(_pool_map(_evaluate_one, items + base_items, jobs,
+                                 _init_evaluator, (cfg, options, policies, data)))
     head_results, base_results = results[: len(items)], results[len(items):]
 
     known: set[str] = {f.fingerprint for fs in base_results for f in fs}

@@ -103,6 +103,63 @@ def fingerprint(code: str, path: str, content: str) -> str:
     return digest.hexdigest()[:16]
 
 
+_THREE_WORDS = re.compile(r"\S+ \S+ \S")
+_DIGIT = re.compile(r"\d")
+_REFERENCE_WORDS = ("section", "sections", "clause", "clauses", "article", "articles", "paragraph",
+                    "paragraphs", "§")
+
+
+class ClauseFingerprints:
+    """`fingerprint(code, path, text + "\x1f" + evidence)` for many findings on the same clauses.
+
+    A rule that flags each cross-reference of a long clause gives thousands of
+    findings on it, and normalising the whole clause text again for each one
+    was quadratic (a 2 MB clause took more than ten minutes). Here a clause's
+    text is normalised, and hashed after the code and path, once; each finding
+    adds only its evidence. The result is byte-identical to `fingerprint()`,
+    which baselines and SARIF alerts store: the shortcut is taken only where
+    it provably gives the same string, and the definition is used otherwise.
+
+    Why the parts can be normalised apart: whitespace collapses within each
+    part, and the separator is itself whitespace; the leading number is
+    decided within the first two words of the clause; a reference number
+    (`section 5`) can only span the separator when the clause ends with such
+    a word and the evidence starts with a digit.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._heads: dict[str, str | None] = {}  # clause id -> its normalised text, None: no shortcut
+        self._states: dict[tuple[str, str], Any] = {}  # (code, clause id) -> sha256 after the text
+
+    def of(self, code: str, clause_id: str, text: str, evidence: Sequence[str]) -> str:
+        suffix = "\x1f" + "\x1f".join(sorted(evidence)) if evidence else ""
+        head = self._head(clause_id, text)
+        if head is None:
+            return fingerprint(code, self.path, text + suffix)
+        tail = _SPACE.sub(" ", suffix.lower()).rstrip() if suffix else ""  # " ..." or ""
+        if tail and _DIGIT.match(tail, 1) and head.endswith(_REFERENCE_WORDS):
+            return fingerprint(code, self.path, text + suffix)  # "section" | "5": a reference across the parts
+        state = self._states.get((code, clause_id))
+        if state is None:
+            state = hashlib.sha256("\x1f".join((code, self.path, head)).encode("utf-8"))
+            self._states[(code, clause_id)] = state
+        digest = state.copy()
+        digest.update(_REFERENCE_NUMBER.sub(r"\1 #", tail).encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+    def _head(self, clause_id: str, text: str) -> str | None:
+        if clause_id not in self._heads:
+            collapsed = _SPACE.sub(" ", text.lower()).strip()
+            head: str | None = None
+            # Three words: the leading-number pattern reads at most two words
+            # and the whitespace after them, so the rest cannot change it.
+            if _THREE_WORDS.match(collapsed):
+                head = _REFERENCE_NUMBER.sub(r"\1 #", _LEADING_NUMBER.sub("", collapsed, count=1))
+            self._heads[clause_id] = head
+        return self._heads[clause_id]
+
+
 OFF = "off"  # a severity override that turns a rule off
 
 
@@ -145,6 +202,7 @@ def results_to_findings(
 
     findings: list[Finding] = []
     seen: set[tuple[str, str | None, str, int]] = set()
+    fingerprints = ClauseFingerprints(path)
     for result in results:
         value = result.value if isinstance(result.value, dict) else {"msg": result.value}
         package_doc = by_package.get(result.package)
@@ -159,10 +217,11 @@ def results_to_findings(
         clause = clauses.get(clause_id) if isinstance(clause_id, str) else None
         evidence = _evidence(value.get("evidence"))
         span = _span(clause, evidence)
-        content = clause.get("text", "") if clause is not None else message
-        if clause is not None and evidence:
+        if clause is not None and isinstance(clause_id, str):
             # Two findings of one rule on one clause differ by what they point at.
-            content += "\x1f" + "\x1f".join(sorted(e.text for e in evidence))
+            print_ = fingerprints.of(code, clause_id, str(clause.get("text", "")), [e.text for e in evidence])
+        else:
+            print_ = fingerprint(code, path, message)
         finding = Finding(
             code=code,
             name=name,
@@ -172,7 +231,7 @@ def results_to_findings(
             clause=clause_id if isinstance(clause_id, str) else None,
             span=span,
             evidence=evidence,
-            fingerprint=fingerprint(code, path, content),
+            fingerprint=print_,
             changed=isinstance(clause_id, str) and clause_id in changed,
         )
         key = (finding.code, finding.clause, finding.message, finding.span.start_line)

@@ -14,6 +14,7 @@ still reach the user as the same one line.
 from __future__ import annotations
 
 import codecs
+import os
 import socket
 import subprocess
 import sys
@@ -224,6 +225,32 @@ def test_50_mb_document_fails_fast_on_the_default_limit(termslint: Termslint, tm
     line = one_line_error(run)
     assert "huge.md" in line and "20,000,000" in line and "raise" in line
     assert elapsed < 10, f"refusing a file over the size limit took {elapsed:.1f}s: it must not read it first"
+
+
+def test_a_large_document_under_a_raised_limit_finishes(termslint: Termslint, tmp_path: Path) -> None:
+    """1 MB in one clause with a thousand cross-references: refused under a lowered limit,
+    checked in seconds under a raised one (fingerprinting each finding used to re-read the
+    whole clause: quadratic, more than ten minutes at 2 MB)."""
+    write_large_document(tmp_path / "large.md", 1_000_000)
+    write(tmp_path, {".termslint.yaml": "limits:\n  max_file_bytes: 500000\n"})
+    assert "large.md" in one_line_error(termslint("check", "large.md", cwd=tmp_path))
+    write(tmp_path, {".termslint.yaml": "limits:\n  max_file_bytes: 1200000\n"})
+    started = time.monotonic()
+    run = termslint("check", "large.md", "--format", "json", cwd=tmp_path)
+    elapsed = time.monotonic() - started
+    assert run.code in (0, 1) and run.err == "", run.err
+    assert elapsed < 60, f"a 1 MB document took {elapsed:.0f}s"
+
+
+@pytest.mark.skipif(not os.environ.get("TERMSLINT_BULK"),
+                    reason="slow (minutes, several GB of memory): set TERMSLINT_BULK=1 to run")
+def test_50_mb_document_under_a_raised_limit_does_not_hang(tmp_path: Path) -> None:
+    write_large_document(tmp_path / "huge.md", 50_000_000)
+    write(tmp_path, {".termslint.yaml": "limits:\n  max_file_bytes: 60000000\n"})
+    # Measured: about 6 minutes and 6 GB on 2 cores, more than conftest's runner allows (300 s).
+    proc = subprocess.run([sys.executable, "-m", "termslint", "check", "huge.md", "--format", "json"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode in (0, 1) and proc.stderr == "", proc.stderr
 
 
 # ---------------------------------------------------------------- OPA servers that fail

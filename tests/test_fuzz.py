@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 from termslint.align import build_changes
 from termslint.annotate import Vocabulary, annotate_document
 from termslint.errors import TermslintError
-from termslint.evaluate import build_input, results_to_findings
+from termslint.evaluate import ClauseFingerprints, build_input, fingerprint, results_to_findings
 from termslint.model import (
     ADDED,
     MODALITIES,
@@ -703,6 +703,29 @@ def test_every_reporter_on_any_findings(data: st.DataObject) -> None:
                       tool_version="x") == out
         assert render(fmt, shuffled, RULE_DOCS, summary, sources=sources, change_account=account,
                       tool_version="x") == out, f"{fmt}: output depends on the order of the findings"
+
+
+# ---------------------------------------------------------------- fingerprints
+
+# Pieces that exercise every step of the fingerprint's normalisation: legal
+# numbers and reference words, casing that changes length or depends on
+# context (İ, final sigma), and whitespace of every kind, the separator included.
+FINGERPRINT_PIECES = st.sampled_from([
+    "section", "Sections", "clause", "Article", "paragraph", "§", "10.4", "5(b)", "(a)", "(iv)", "a.", "7", "12.",
+    "we", "may", "use", "Customer Content", "ΑΣ", "Σ", "İ", " ", "  ", "\t", "\n", "\x1f", "\u2028", "\xa0",
+    ".", ":", ")", "-", "#",
+])
+FINGERPRINT_TEXT = st.lists(FINGERPRINT_PIECES, max_size=14).map("".join) | st.text(alphabet=ANY_CHAR, max_size=30)
+
+
+@FUZZ
+@given(FINGERPRINT_TEXT, st.lists(st.lists(FINGERPRINT_TEXT, max_size=3), min_size=1, max_size=4))
+def test_clause_fingerprints_equal_the_definition(text: str, evidence_lists: list[list[str]]) -> None:
+    """The per-clause shortcut gives exactly `fingerprint()`: baselines store these values."""
+    prints = ClauseFingerprints("legal/terms.md")
+    for evidence in evidence_lists:  # the same clause again and again, as a rule flags each of its refs
+        content = text + ("\x1f" + "\x1f".join(sorted(evidence)) if evidence else "")
+        assert prints.of("TL403", "10.4", text, evidence) == fingerprint("TL403", "legal/terms.md", content)
 
 
 # ---------------------------------------------------------------- evaluation, end to end in process
