@@ -14,6 +14,7 @@ still reach the user as the same one line.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import socket
 import subprocess
@@ -200,6 +201,20 @@ def test_utf8_with_bom_is_accepted_and_parses_like_without(termslint: Termslint,
     assert "\ufeff" not in with_bom.out and "\\ufeff" not in with_bom.out
     check = termslint("check", "bom.md", "--format", "json", "--fail-on", "info", cwd=tmp_path)
     assert check.code == 0 and check.err == "", check.err
+
+
+def test_front_matter_numbers_json_cannot_carry(termslint: Termslint, tmp_path: Path) -> None:
+    """YAML has .nan and .inf; JSON has no NaN. The engine once refused such input with an error naming
+    neither the file nor a fix, and `parse` printed invalid JSON."""
+    write(tmp_path, {"terms.md": "---\nversion: .nan\nbig: 1e999\n---\n" + TERMS})
+    check = termslint("check", "terms.md", cwd=tmp_path)
+    assert check.code == 0 and check.err == "", check.err
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+
+    parsed = termslint("parse", "terms.md", cwd=tmp_path)
+    assert json.loads(parsed.out, parse_constant=refuse)["document"]["metadata"] == {"version": "nan", "big": "inf"}
 
 
 # ---------------------------------------------------------------- size

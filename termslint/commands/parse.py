@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,5 +17,9 @@ def parse(args: argparse.Namespace) -> int:
 
         sys.stdout.write(format_outline(doc))
     else:
-        sys.stdout.write(json.dumps(policy_input(doc), indent=2, ensure_ascii=False) + "\n")
+        from termslint.engine import to_json
+
+        # Exactly what an engine is given (to_json), so a value the engines
+        # cannot take (NaN from front matter) is printed as they see it.
+        sys.stdout.write(to_json(policy_input(doc), indent=2) + "\n")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Protocol, Sequence, Union
 
@@ -125,9 +126,28 @@ def make_engine(name: str = "embedded", **options: Any) -> Engine:
     raise ConfigError(f"unknown engine {name!r}", f"choose one of: {', '.join(ENGINES)}")
 
 
-def to_json(value: Any) -> str:
-    """JSON for a policy input or data; dates from front matter become ISO strings."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
+def to_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON for a policy input or data; dates from front matter become ISO strings.
+
+    Front matter can hold floats JSON has no word for (`version: .nan`,
+    `1e999`); json.dumps would write NaN and Infinity, which no engine parses
+    and no JSON reader should accept. They become the strings "nan", "inf"
+    and "-inf", as other values JSON cannot carry become their text.
+    """
+    try:
+        return json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False, indent=indent)
+    except ValueError:  # a non-finite float somewhere: rare, so only then walk the value
+        return json.dumps(_finite(value), default=_json_default, ensure_ascii=False, indent=indent)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:
