@@ -63,6 +63,9 @@ from termslint.report import FORMATS, Summary, render
 REPO = Path(__file__).resolve().parents[1]
 POLICY_INPUT_SCHEMA = json.loads((REPO / "termslint/schemas/policy-input.schema.json").read_text(encoding="utf-8"))
 FINDINGS_SCHEMA = json.loads((REPO / "termslint/schemas/findings.schema.json").read_text(encoding="utf-8"))
+# Validators built once: jsonschema.validate() would rebuild one per example.
+POLICY_INPUT_VALIDATOR = jsonschema.validators.validator_for(POLICY_INPUT_SCHEMA)(POLICY_INPUT_SCHEMA)
+FINDINGS_VALIDATOR = jsonschema.validators.validator_for(FINDINGS_SCHEMA)(FINDINGS_SCHEMA)
 
 # One profile for every test here, applied per test (not loaded globally, so
 # the other test files keep their own settings). No deadline: a huge line is
@@ -473,7 +476,7 @@ def test_parse_and_annotate_any_document(text: str) -> None:
     check_facts(doc)
     # What an engine is given: strict JSON (to_json), valid against the published schema.
     policy_input = json.loads(to_json(build_input(doc)), parse_constant=_no_constants)
-    jsonschema.validate(policy_input, POLICY_INPUT_SCHEMA)
+    POLICY_INPUT_VALIDATOR.validate(policy_input)
 
 
 @FUZZ
@@ -657,7 +660,7 @@ def check_output(fmt: str, out: str, findings: Sequence[Finding], valid: bool = 
     if fmt == "json":
         data = json.loads(out)
         if valid:  # the schema describes findings that keep the model's contract
-            jsonschema.validate(data, FINDINGS_SCHEMA)
+            FINDINGS_VALIDATOR.validate(data)
         assert len(data["findings"]) == len(findings)
         keys = [(f["path"], f["span"]["start_line"], f["code"]) for f in data["findings"]]
         assert keys == sorted(keys), "JSON findings not sorted by path, line, code"
