@@ -9,7 +9,7 @@ import pytest
 from conftest import STEPS, run_termslint
 from termslint.api import CheckOptions, check
 from termslint.config import Config, config_from_mapping
-from termslint.errors import LimitError
+from termslint.errors import LimitError, TermslintError
 from termslint.report import render
 
 COPILOT = """\
@@ -41,13 +41,15 @@ def test_a_user_vocabulary_reaches_the_policies(tmp_path: Path) -> None:
     assert [f.clause for f in result.findings if f.code == "TL101"] == ["2"]
 
 
-def test_references_to_other_documents_of_the_run_resolve(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_references_to_other_documents_of_the_run_resolve(tmp_path: Path, jobs: int) -> None:
     (tmp_path / "terms.md").write_text(
         "# Terms\n\n## 1. Privacy\n\nWe handle personal data as our Privacy Policy and our Cookie Policy say.\n",
         encoding="utf-8")
     (tmp_path / "privacy-policy.md").write_text("# Privacy Policy\n\n## 1. Scope\n\nThis policy applies.\n",
                                                 encoding="utf-8")
-    result = check(CheckOptions(paths=[str(tmp_path)], jobs=1, cwd=tmp_path), Config())
+    # In parallel the two files are parsed in different processes: the names cross between them.
+    result = check(CheckOptions(paths=[str(tmp_path)], jobs=jobs, cwd=tmp_path, keep_documents=True), Config())
     refs = {r.target: r.resolved for c in result.documents["terms.md"].clauses for r in c.refs
             if r.kind == "document"}
     assert refs == {"Privacy Policy": True, "Cookie Policy": False}
@@ -89,3 +91,30 @@ def test_the_published_rule_docs_are_generated_from_metadata() -> None:
     generated = run_termslint("rules", "--format", "markdown", cwd=REPO)
     assert generated.code == 0
     assert (REPO / "docs" / "rules.md").read_text(encoding="utf-8") == generated.out
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_a_parallel_run_reports_the_first_bad_file_as_a_serial_run_does(tmp_path: Path, jobs: int) -> None:
+    # The largest file, a bad one, is a worker's whole share: that worker
+    # fails at once, while another is still parsing its way to 3-terms.md.
+    # The error must still be the first bad path's, as in a serial run.
+    for i in range(5):
+        (tmp_path / f"{i}-terms.md").write_text("# T\n\n## 1. A\n\n" + "Text. " * (i * 300 + 1), encoding="utf-8")
+    (tmp_path / "3-terms.md").write_bytes(b"# T\n\n\xff\xfe bad bytes\n")
+    (tmp_path / "5-terms.md").write_bytes(b"\x00\x01\x02 binary" * 20_000)
+    with pytest.raises(TermslintError) as error:
+        check(CheckOptions(paths=[str(tmp_path)], jobs=jobs, cwd=tmp_path), Config())
+    assert "3-terms.md" in str(error.value)
+
+
+def test_shares_of_work_are_balanced_by_size() -> None:
+    from termslint.batch import Job, split_by_size
+
+    jobs = [Job(f"f{i}.md", Path("."), order=i, head_bytes=b"x" * size)
+            for i, size in enumerate([900, 100, 100, 500, 400, 100, 300, 200])]
+    shares = split_by_size(jobs, 2)
+    assert sorted(i for s in shares for i in s) == list(range(8))  # every file once
+    loads = [sum(len(jobs[i].head_bytes or b"") for i in s) for s in shares]
+    assert loads == [1300, 1300]
+    assert all(s == sorted(s) for s in shares)  # each share keeps the run's order
+    assert split_by_size(jobs[:1], 4) == [[0]]  # no empty shares

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
 import os
 import sys
 from pathlib import Path
@@ -68,21 +67,15 @@ def _check_output_folder(file: str) -> None:
 
 def change_account(result: CheckResult) -> str | None:
     """The plain-language account of what changed, for summaries and PR comments."""
-    if not result.changes:
-        return None
-    from termslint.explain import explain_changes
-
-    parts = [explain_changes(ch, result.base_documents.get(path), result.documents[path])
-             for path, ch in sorted(result.changes.items())]
-    return "\n\n".join(p for p in parts if p.strip()) or None
+    parts = [text for _, text in sorted(result.change_accounts.items()) if text.strip()]
+    return "\n\n".join(parts) or None
 
 
 def render_report(fmt: str, result: CheckResult, color: bool = False) -> str:
     from termslint.report import render
 
     return render(
-        fmt, result.findings, result.rules, result.summary,
-        sources={p: d.lines for p, d in result.documents.items()},
+        fmt, result.findings, result.rules, result.summary, sources=result.sources,
         color=color, change_account=change_account(result) if fmt in ("github", "markdown") else None,
         tool_version=__version__,
     )
@@ -93,20 +86,7 @@ def _use_color(stream: object) -> bool:
     return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
 
 
-def _tune_gc() -> None:
-    """A check builds millions of small objects that live until the report.
-
-    CPython's default thresholds then run full collections over all of them
-    again and again (about a fifth of the run on the bulk corpus); rarer
-    collections cost a little memory, which a one-shot command can spare.
-    Forked workers inherit the setting.
-    """
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-
-
 def check(args: argparse.Namespace) -> int:
-    _tune_gc()
     cfg = load_config(args.config)
     fail_on = args.fail_on or cfg.fail_on
     targets = [output_target(spec) for spec in args.output]  # validate before the work
@@ -122,7 +102,7 @@ def check(args: argparse.Namespace) -> int:
     # Reporters state a verdict ("failed"/"passed"): give them the exit decision,
     # so --fail-on, --all and the baseline change the report and the exit code alike.
     result = dataclasses.replace(result, summary=dataclasses.replace(
-        result.summary, failed=failed, paths=tuple(sorted(set(result.documents)))))
+        result.summary, failed=failed, paths=tuple(sorted(set(result.paths)))))
     sys.stdout.write(render_report(args.format, result, color=args.format == "text" and _use_color(sys.stdout)))
     for fmt, file in targets:
         write_atomic(file, render_report(fmt, result))
@@ -142,7 +122,6 @@ def check(args: argparse.Namespace) -> int:
 def baseline(args: argparse.Namespace) -> int:
     from termslint.suppress import baseline_text
 
-    _tune_gc()
     cfg = load_config(args.config)
     _check_output_folder(args.output)  # before the run, not after minutes of checking
     result = run_check(_options(args), cfg)
