@@ -222,12 +222,24 @@ def _check_nested_quantifiers(pattern: str, where: str) -> None:
             name = str(op)
             if name in repeat_ops:
                 lo, hi, sub = av
-                if (hi == maxrepeat or hi > _MAX_OUTER_REPEAT) and has_repeat(sub):
+                unbounded = hi == maxrepeat or hi > _MAX_OUTER_REPEAT
+                if unbounded and has_repeat(sub):
                     raise ConfigError(
                         f"vocabulary {where}: pattern {pattern!r} nests a repeated group inside "
                         "an unbounded repeat, which can take exponential time",
                         "rewrite it without a quantifier inside a quantified group, "
                         "e.g. '(?:\\w+\\s){0,5}' instead of '(\\w+\\s*)*'",
+                    )
+                # `(a|aa)+`: alternatives of different lengths under a repeat can
+                # split the same text in exponentially many ways. A body of one
+                # fixed width cannot (its matches are the text cut in equal steps).
+                width = sub.getwidth() if hasattr(sub, "getwidth") else (0, 0)
+                if unbounded and width[0] != width[1]:
+                    raise ConfigError(
+                        f"vocabulary {where}: pattern {pattern!r} repeats a group whose alternatives "
+                        "match text of different lengths, which can take exponential time",
+                        "make the repeated group match one length, e.g. 'a+' instead of '(a|aa)+', "
+                        "or bound the repeat, e.g. '{1,5}'",
                     )
                 walk(sub)
             elif name == "SUBPATTERN":

@@ -177,9 +177,12 @@ def test_user_vocabulary_extends_and_is_checked() -> None:
     assert facts and facts[0].purposes == ["ai_training"]
     with pytest.raises(ConfigError, match=r"purposes\.marketing\.patterns\[\d+\].*does not compile"):
         Vocabulary.load({"purposes": {"marketing": {"patterns": ["(unclosed"]}}})
-    for bad in ["(a+)+", "(.*)*x", r"(?:\w+\s*)*$"]:
+    for bad in ["(a+)+", "(.*)*x", r"(?:\w+\s*)*$", "(a|aa)+$", "(?:ab|a)*c", r"(?:\s|\s\s)+x"]:
         with pytest.raises(ConfigError, match="exponential"):
             Vocabulary.load({"purposes": {"research": {"patterns": [bad]}}})
+    # Repeats that cannot split the same text two ways pass: one width, or a bounded count.
+    for good in ["(?:cat|car)+", r"(?:\w|\d)+", r"(?:\b\w+\b\s){0,6}model", "(?:a|bb){1,5}"]:
+        Vocabulary.load({"purposes": {"research": {"patterns": [good]}}})
     with pytest.raises(ConfigError, match="unknown key"):
         Vocabulary.load({"purpose": {}})
     with pytest.raises(ConfigError, match="keywords"):

@@ -326,12 +326,6 @@ def test_opa_server_that_never_answers_times_out(termslint: Termslint, tmp_path:
     assert elapsed < 10, f"a 1 s timeout took {elapsed:.1f}s to give up"
 
 
-# ---------------------------------------------------------------- known bugs (annotator)
-
-
-@pytest.mark.xfail(strict=False, reason="annotator bug: the backtracking check only catches nested quantifiers; "
-                   "an alternation of overlapping branches under a repeat, '(a|aa)+$', backtracks "
-                   "exponentially and hangs the check (annotate.py _check_nested_quantifiers)")
 def test_overlapping_alternation_regex_is_refused(tmp_path: Path) -> None:
     write(tmp_path, {"terms.md": "# Terms\n\n**1.1 Use.** We " + "a" * 40 + "b may use data to train models.\n",
                      ".termslint.yaml": "vocabulary:\n  purposes:\n    ai_training:\n      patterns:\n"
