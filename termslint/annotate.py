@@ -113,6 +113,10 @@ def _lower_regex(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
             continue
+        if pattern.startswith("(?P", i):  # a named group's syntax is case-sensitive
+            out.append("(?P")
+            i += 3
+            continue
         out.append(ch.lower())
         i += 1
     return "".join(out)
@@ -123,32 +127,46 @@ class _Rx:
 
     Patterns without case-sensitive parts (`(?-i:...)`) are lowered and run
     without IGNORECASE on the lower-cased text (about three times faster in
-    CPython); the others run with IGNORECASE on the original text.
+    CPython); the others run with IGNORECASE on the original text. Both are
+    compiled on first use: a document meets only some concepts, and compiling
+    all of them was a third of a one-file check's start-up.
     """
 
-    __slots__ = ("low", "cs")
+    __slots__ = ("_sources", "_compiled")
 
     def __init__(self, patterns: Sequence[str]) -> None:
         low = [_lower_regex(p) for p in patterns if "(?-i:" not in p]
         cs = [p for p in patterns if "(?-i:" in p]
-        self.low = re.compile("|".join(f"(?:{p})" for p in low)) if low else None
-        self.cs = re.compile("|".join(f"(?:{p})" for p in cs), re.IGNORECASE) if cs else None
+        self._sources = (
+            "|".join(f"(?:{p})" for p in low) if low else None,
+            "|".join(f"(?:{p})" for p in cs) if cs else None,
+        )
+        self._compiled: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        if self._compiled is None:
+            low, cs = self._sources
+            self._compiled = (re.compile(low) if low else None,
+                              re.compile(cs, re.IGNORECASE) if cs else None)
+        return self._compiled
 
     def finditer(self, text: str, low: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
         stop = len(text) if end is None else end
+        low_rx, cs_rx = self._compiled or self._patterns()
         out: list[re.Match[str]] = []
-        if self.low is not None:
-            out.extend(self.low.finditer(low, start, stop))
-        if self.cs is not None:
-            out.extend(self.cs.finditer(text, start, stop))
-            if self.low is not None:
+        if low_rx is not None:
+            out.extend(low_rx.finditer(low, start, stop))
+        if cs_rx is not None:
+            out.extend(cs_rx.finditer(text, start, stop))
+            if low_rx is not None:
                 out.sort(key=lambda m: m.start())
         return out
 
     def search(self, text: str, low: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
         stop = len(text) if end is None else end
-        a = self.low.search(low, start, stop) if self.low is not None else None
-        b = self.cs.search(text, start, stop) if self.cs is not None else None
+        low_rx, cs_rx = self._compiled or self._patterns()
+        a = low_rx.search(low, start, stop) if low_rx is not None else None
+        b = cs_rx.search(text, start, stop) if cs_rx is not None else None
         if a is None or (b is not None and b.start() < a.start()):
             return b
         return a
@@ -252,6 +270,27 @@ def _check_nested_quantifiers(pattern: str, where: str) -> None:
     walk(tree)
 
 
+def _check_combinable(pattern: str, where: str) -> None:
+    """Refuse what breaks once the patterns of a concept are joined into one regex."""
+    problem = None
+    try:
+        # Joined and lowered as `_Rx` does: an inline global flag such as
+        # "(?i)" is then no longer at the start, and fails to compile.
+        re.compile("(?:x)|(?:" + _lower_regex(pattern) + ")")
+        tree = _sre_parser().parse(pattern)
+    except re.error as e:
+        problem = str(e)
+    else:
+        if tree.state.groupdict or "GROUPREF" in repr(tree.data):
+            problem = "named groups and backreferences refer to other groups once patterns are joined"
+    if problem:
+        raise ConfigError(
+            f"vocabulary {where}: pattern {pattern!r} cannot be joined with the other patterns ({problem})",
+            "leave out inline flags such as (?i) (matching ignores case already), "
+            "named groups and backreferences; use (?:...) groups",
+        )
+
+
 class _Compiler:
     """Compiles the merged vocabulary, naming the key of any bad pattern."""
 
@@ -299,6 +338,7 @@ class _Compiler:
                     f"vocabulary {key}: regex {p!r} does not compile: {e}",
                     "fix the regular expression (Python syntax)",
                 ) from None
+            _check_combinable(expanded, key)
             _check_nested_quantifiers(expanded, key)
             out.append(expanded)
         return out
@@ -346,7 +386,7 @@ class _Compiler:
 
 
 def _read_builtin() -> dict[str, Any]:
-    yaml = YAML(typ="safe")
+    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: these files are ours
     merged: dict[str, Any] = {}
     for path in sorted(VOCAB_DIR.glob("*.yaml")):
         data = yaml.load(path.read_text(encoding="utf-8")) or {}

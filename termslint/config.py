@@ -187,7 +187,7 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: cannot read the config ({exc.__class__.__name__})",
                           "check the file exists and is UTF-8") from None
     try:
-        return YAML(typ="safe").load(text)
+        return YAML(typ="safe", pure=True).load(text)  # the same messages with or without the C parser
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

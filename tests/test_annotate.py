@@ -180,6 +180,10 @@ def test_user_vocabulary_extends_and_is_checked() -> None:
     for bad in ["(a+)+", "(.*)*x", r"(?:\w+\s*)*$", "(a|aa)+$", "(?:ab|a)*c", r"(?:\s|\s\s)+x"]:
         with pytest.raises(ConfigError, match="exponential"):
             Vocabulary.load({"purposes": {"research": {"patterns": [bad]}}})
+    # Patterns are joined into one regex per concept: what breaks there is refused up front.
+    for bad in ["(?i)model training", "(?P<verb>train)", r"(train)\s+\1"]:
+        with pytest.raises(ConfigError, match="cannot be joined"):
+            Vocabulary.load({"purposes": {"research": {"patterns": [bad]}}})
     # Repeats that cannot split the same text two ways pass: one width, or a bounded count.
     for good in ["(?:cat|car)+", r"(?:\w|\d)+", r"(?:\b\w+\b\s){0,6}model", "(?:a|bb){1,5}"]:
         Vocabulary.load({"purposes": {"research": {"patterns": [good]}}})
