@@ -27,7 +27,8 @@ from termslint.model import Changes, Document, Finding, RuleDoc
 
 if TYPE_CHECKING:
     from termslint.annotate import Vocabulary
-    from termslint.batch import Job, Outline
+    from termslint.batch import Job
+    from termslint.model import DocumentOutline
     from termslint.engine import Engine
     from termslint.policies import PolicySet
     from termslint.report import Summary
@@ -132,7 +133,7 @@ def make_configured_engine(cfg: Config, options: CheckOptions | None = None) -> 
 # ---------------------------------------------------------------- the run
 
 @contextmanager
-def _fewer_collections() -> Iterator[None]:
+def fewer_collections() -> Iterator[None]:
     """A check builds millions of small objects that live until the report.
 
     CPython's default thresholds then run full collections over all of them
@@ -151,12 +152,13 @@ def _fewer_collections() -> Iterator[None]:
 
 def check(options: CheckOptions, cfg: Config) -> CheckResult:
     """Run the whole pipeline over the given paths and return sorted findings."""
-    with _fewer_collections():
+    with fewer_collections():
         return _check(options, cfg)
 
 
 def _check(options: CheckOptions, cfg: Config) -> CheckResult:
-    from termslint.batch import BatchSpec, document_names, documents_data, run_batches
+    from termslint.batch import BatchSpec, document_names, run_batches
+    from termslint.evaluate import documents_data
     from termslint.report import Summary
     from termslint.suppress import read_baseline
 
@@ -166,7 +168,7 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
     spec = BatchSpec(cfg, policies, partial(make_configured_engine, cfg, options), options.keep_documents)
     clauses = 0
 
-    def round_two(outlines: list[Outline]) -> tuple[set[str], dict[str, Any]]:
+    def round_two(outlines: list[DocumentOutline]) -> tuple[set[str], dict[str, Any]]:
         nonlocal clauses
         clauses = sum(len(o.clause_ids) for o in outlines)
         data = {"termslint": {"documents": documents_data(outlines), "config": cfg.as_policy_data()}}

@@ -5,7 +5,7 @@ references to other documents ("our Privacy Policy") and
 `data.termslint.documents` span the run. So a `Batch` works in two rounds:
 
 1. `prepare()`: read, parse, annotate and align its files, and answer with an
-   `Outline` of each: the little that the other documents need to know.
+   `DocumentOutline` of each: the little that the other documents need to know.
 2. `evaluate()`: given every outline of the run, evaluate each document (and
    its base version), apply waivers, and answer with a `FileResult` of each:
    findings and what the reports need.
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from termslint.config import Config
 from termslint.errors import TermslintError
-from termslint.model import ADDED, MODIFIED, Changes, Document, Finding
+from termslint.model import ADDED, MODIFIED, Changes, Document, DocumentOutline, Finding
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -59,16 +59,6 @@ class Job:
             return os.stat(full).st_size + len(self.base_bytes or b"")
         except OSError:
             return 0  # unreadable: `prepare` reports it
-
-
-@dataclass
-class Outline:
-    """What the rest of the run needs to know of one document before evaluation."""
-
-    path: str
-    title: str | None
-    metadata: dict[str, Any]
-    clause_ids: list[str]
 
 
 @dataclass
@@ -109,7 +99,7 @@ class Batch:
     engine: Engine | None = None
     at: int = -1  # `order` of the file being worked on; -1: none yet (building the engine)
 
-    def prepare(self) -> list[Outline]:
+    def prepare(self) -> list[DocumentOutline]:
         """Round 1. Raises the first file's error, in the order of `jobs`."""
         from termslint.api import load_document, read_document
         from termslint.read import decode_document
@@ -136,8 +126,7 @@ class Batch:
                     prepared.base_doc = load_document(base_text, job.path, cfg)
                 prepared.changes = build_changes(prepared.base_doc, doc, job.base_rev or "")
             self.prepared.append(prepared)
-        return [Outline(p.doc.path, p.doc.title, p.doc.metadata, [c.id for c in p.doc.clauses])
-                for p in self.prepared]
+        return [DocumentOutline.of(p.doc) for p in self.prepared]
 
     def evaluate(self, names: set[str], data: dict[str, Any]) -> list[FileResult]:
         """Round 2: `names` are the run's document names, `data` the policies' `data.termslint`."""
@@ -187,7 +176,7 @@ def normal_name(name: str) -> str:
     return re.sub(r"\s+", " ", name)
 
 
-def document_names(outlines: Sequence[Outline]) -> set[str]:
+def document_names(outlines: Sequence[DocumentOutline]) -> set[str]:
     names = {normal_name(Path(o.path).stem) for o in outlines}
     return names | {normal_name(o.title) for o in outlines if o.title}
 
@@ -198,12 +187,6 @@ def resolve_document_refs(doc: Document, names: set[str]) -> None:
         for r in c.refs:
             if r.kind == "document" and normal_name(r.target) in names:
                 r.resolved = True
-
-
-def documents_data(outlines: Sequence[Outline]) -> dict[str, Any]:
-    """`data.termslint.documents`: every document of the run by path, for cross-document rules."""
-    return {o.path: {"title": o.title, "metadata": o.metadata, "clauses": o.clause_ids}
-            for o in sorted(outlines, key=lambda o: o.path)}
 
 
 def _mark_changed(findings: list[Finding], changes: Changes | None) -> None:
@@ -228,8 +211,11 @@ def split_by_size(jobs: Sequence[Job], parts: int) -> list[list[int]]:
     return [sorted(s) for s in shares if s]
 
 
+RoundTwoArgs = tuple[set[str], dict[str, Any]]  # the run's document names, and `data`
+
+
 def run_batches(spec: BatchSpec, jobs: list[Job], workers: int,
-                data_for: Callable[[list[Outline]], tuple[set[str], dict[str, Any]]]) -> list[FileResult]:
+                data_for: Callable[[list[DocumentOutline]], RoundTwoArgs]) -> list[FileResult]:
     """Both rounds over `jobs`, results in the order of `jobs`.
 
     `data_for(outlines)` turns every outline of the run into round 2's
@@ -244,7 +230,7 @@ def run_batches(spec: BatchSpec, jobs: list[Job], workers: int,
             batch.close()
     shares = split_by_size(jobs, workers)
     with _Workers(spec, [[jobs[i] for i in share] for share in shares]) as pool:
-        in_order: list[Outline | None] = [None] * len(jobs)
+        in_order: list[DocumentOutline | None] = [None] * len(jobs)
         for share, got in zip(shares, pool.round(None)):
             for i, outline in zip(share, got):
                 in_order[i] = outline

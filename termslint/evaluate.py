@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from termslint.engine import Engine, RuleResult
 from termslint.errors import ConfigError
-from termslint.model import SEVERITIES, Changes, Document, Evidence, Finding, RuleDoc, Span
+from termslint.model import SEVERITIES, Changes, Document, DocumentOutline, Evidence, Finding, RuleDoc, Span
 
 SCHEMA_VERSION = 1
 KIND_SEVERITY = {"deny": "error", "warn": "warning", "info": "info"}
@@ -39,16 +39,10 @@ def build_input(doc: Document, changes: Changes | None = None) -> dict[str, Any]
     return doc_input
 
 
-def documents_data(docs: Iterable[Document]) -> dict[str, Any]:
+def documents_data(outlines: Iterable[DocumentOutline]) -> dict[str, Any]:
     """`data.termslint.documents`: every document of the run by path, for cross-document rules."""
-    return {
-        doc.path: {
-            "title": doc.title,
-            "metadata": doc.metadata,
-            "clauses": [c.id for c in doc.clauses],
-        }
-        for doc in sorted(docs, key=lambda d: d.path)
-    }
+    return {o.path: {"title": o.title, "metadata": o.metadata, "clauses": o.clause_ids}
+            for o in sorted(outlines, key=lambda o: o.path)}
 
 
 def evaluate_document(

@@ -279,6 +279,20 @@ class Document:
         }
 
 
+@dataclass(slots=True)
+class DocumentOutline:
+    """What the other documents of a run know of this one (`data.termslint.documents`)."""
+
+    path: str
+    title: str | None
+    metadata: dict[str, Any]
+    clause_ids: list[str]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentOutline:
+        return cls(doc.path, doc.title, doc.metadata, [c.id for c in doc.clauses])
+
+
 # Clause change statuses.
 ADDED, REMOVED, MODIFIED, MOVED, UNCHANGED = "added", "removed", "modified", "moved", "unchanged"
 

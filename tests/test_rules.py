@@ -24,7 +24,7 @@ from termslint.evaluate import (
     normalise_text,
     results_to_findings,
 )
-from termslint.model import Changes, Clause, Document, RuleDoc, Span
+from termslint.model import Changes, Clause, Document, DocumentOutline, RuleDoc, Span
 from termslint.policies import PolicySet, builtin_policy_dir, find_test_rules, load_policy_set
 from termslint.testing import run_policy_tests
 
@@ -284,7 +284,7 @@ def test_build_input_and_documents_data_from_the_model() -> None:
     assert data["clauses"][0]["id"] == "1"
     assert data["changes"]["base"] == {"rev": "HEAD", "metadata": {"version": "1"}}
     assert "changes" not in build_input(doc)
-    assert documents_data([doc]) == {"terms.md": {"title": "Terms", "metadata": {"version": "2"}, "clauses": ["1"]}}
+    assert documents_data([DocumentOutline.of(doc)]) == {"terms.md": {"title": "Terms", "metadata": {"version": "2"}, "clauses": ["1"]}}
 
 
 def test_findings_for_a_document_match_those_for_its_input(engine: EmbeddedEngine, policies: PolicySet) -> None:
