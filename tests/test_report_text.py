@@ -149,3 +149,36 @@ def test_summary_lines() -> None:
     assert text(many, None).endswith(
         "\n\nFound 5 problems (2 errors, 1 warning, 2 info) in 3 files.\n"
     )
+
+
+def test_a_long_line_is_cut_to_its_evidence_and_wrapped() -> None:
+    # One 1,200-character paragraph, as converted terms often are: two pieces
+    # of evidence far apart, each shown with some context, the rest left out.
+    words = [f"word{i:03d}" for i in range(150)]
+    line = " ".join(words)
+    first, second = line.index("word010"), line.index("word120")
+    ev = [Evidence("data:customer_content", "word010", Span(1, 1, first + 1, first + 7)),
+          Evidence("purpose:ai_training", "word120", Span(1, 1, second + 1, second + 7))]
+    out = text([make(Span(1, 1), ev)], [line])
+    rows = out.split("\n")
+    rows = rows[2:rows.index("  |", 2)]  # between the opening bar and the closing bar
+    shown = [r for i, r in enumerate(rows) if i % 2 == 0 or "^" not in r]
+    assert rows[0].startswith("1 | … word00") and all(len(r) <= 4 + 120 for r in rows)
+    assert "word070" not in out  # far from both: cut
+    assert "…" in "".join(shown)
+    # Each caret row sits under exactly its piece of evidence.
+    underlined = []
+    for above, below in zip(rows, rows[1:]):
+        if below.startswith("  | ") and "^" in below:
+            underlined += [above[i:j] for i, j in _runs(below)]
+    assert underlined == ["word010", "word120"]
+
+
+def _runs(carets: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for i, ch in enumerate(carets):
+        if ch == "^" and (not out or out[-1][1] != i):
+            out.append((i, i + 1))
+        elif ch == "^":
+            out[-1] = (out[-1][0], i + 1)
+    return out

@@ -25,6 +25,11 @@ from termslint.report import Summary, ordered, severity_of, summary_line
 # A code frame shows at most this many source lines, so that a long clause
 # does not push the next finding off the screen.
 MAX_FRAME_LINES = 6
+# Legal paragraphs are often one line of a thousand characters. Longer lines
+# are cut to the evidence with this much context either side; "…" stands for
+# each cut.
+MAX_LINE_CHARS = 120
+CONTEXT_CHARS = 40
 
 _RESET = "\x1b[0m"
 _SEVERITY_COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
@@ -159,24 +164,26 @@ def _code_frame(
         out.append(style.gutter("..."))
     for number in shown.numbers:
         text = _clean(lines[number - 1].rstrip("\r\n")).rstrip()
-        num = style.gutter(f"{number:>{width}} |")
-        out.append(f"{num} {text}" if text else num)
-        carets = _carets(text, number, finding.evidence, shown.underlined)
-        if carets:
-            indent = len(carets) - len(carets.lstrip())
-            out.append(f"{bar} {carets[:indent]}{style.severity(severity, carets[indent:])}")
+        text, marked = _excerpt(text, _marked(text, number, finding.evidence, shown.underlined))
+        for i, (row, row_marked) in enumerate(_wrap(text, marked)):
+            # The line number on a line's first row only: the others continue it.
+            num = style.gutter(f"{number if i == 0 else '':>{width}} |")
+            out.append(f"{num} {row}" if row else num)
+            carets = _carets(row, row_marked)
+            if carets:
+                indent = len(carets) - len(carets.lstrip())
+                out.append(f"{bar} {carets[:indent]}{style.severity(severity, carets[indent:])}")
     if end < min(finding.span.end_line, len(lines)):
         out.append(style.gutter("..."))
     out.append(bar)
     return out, shown
 
 
-def _carets(text: str, number: int, evidence: Sequence[Evidence], underlined: set[int]) -> str:
-    """`^` under every character of `text` that some evidence covers.
+def _marked(text: str, number: int, evidence: Sequence[Evidence], underlined: set[int]) -> list[bool]:
+    """Which characters of `text` (line `number`) some evidence covers.
 
     Evidence columns are 1-based and inclusive; a span with no columns
-    covers its whole lines. Carets follow display width, so wide (CJK)
-    characters get two.
+    covers its whole lines.
     """
     marked = [False] * len(text)
     for ev in evidence:
@@ -194,6 +201,61 @@ def _carets(text: str, number: int, evidence: Sequence[Evidence], underlined: se
             last = len(text)
         for i in range(max(first, 1) - 1, min(last, len(text))):
             marked[i] = True
+    return marked
+
+
+def _excerpt(text: str, marked: list[bool]) -> tuple[str, list[bool]]:
+    """A long line cut to its evidence, each cut shown as "…" (marks follow the cut)."""
+    if len(text) <= MAX_LINE_CHARS:
+        return text, marked
+    runs: list[tuple[int, int]] = []
+    for i, m in enumerate(marked):
+        if m and (not runs or runs[-1][1] != i):
+            runs.append((i, i + 1))
+        elif m:
+            runs[-1] = (runs[-1][0], i + 1)
+    keep: list[tuple[int, int]] = []
+    for a, b in runs or [(0, 0)]:
+        a, b = max(0, a - CONTEXT_CHARS), min(len(text), b + CONTEXT_CHARS)
+        if not runs:
+            b = MAX_LINE_CHARS
+        # Cut between words, not inside them.
+        space = text.rfind(" ", 0, a)
+        a = space + 1 if a > 0 and space >= 0 and a - space <= 15 else a
+        space = text.find(" ", b)
+        b = space if b < len(text) and 0 <= space - b <= 15 else b
+        if keep and a <= keep[-1][1] + 5:
+            keep[-1] = (keep[-1][0], max(b, keep[-1][1]))
+        else:
+            keep.append((a, b))
+    out, out_marked, pos = [], [], 0
+    for a, b in keep:
+        if a > pos:
+            cut = "… " if pos == 0 else " … "
+            out.append(cut)
+            out_marked.extend([False] * len(cut))
+        out.append(text[a:b].strip(" "))
+        out_marked.extend(marked[a:b][len(text[a:b]) - len(text[a:b].lstrip(" ")):][: len(out[-1])])
+        pos = b
+    if pos < len(text):
+        out.append(" …")
+        out_marked.extend([False, False])
+    return "".join(out), out_marked
+
+
+def _wrap(text: str, marked: list[bool]) -> list[tuple[str, list[bool]]]:
+    """Rows of at most MAX_LINE_CHARS, broken after a space where there is one."""
+    rows = []
+    while len(text) > MAX_LINE_CHARS:
+        cut = text.rfind(" ", MAX_LINE_CHARS // 2, MAX_LINE_CHARS) + 1 or MAX_LINE_CHARS
+        rows.append((text[:cut].rstrip(), marked[: len(text[:cut].rstrip())]))
+        text, marked = text[cut:], marked[cut:]
+    rows.append((text, marked))
+    return rows
+
+
+def _carets(text: str, marked: list[bool]) -> str:
+    """`^` under every marked character; wide (CJK) characters get two."""
     if not any(marked):
         return ""
     out = "".join(
