@@ -252,9 +252,14 @@ class _Workers:
         context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
+        forked = context.get_start_method() == "fork"
         for share in shares:
             parent, child = context.Pipe()
-            proc = context.Process(target=_serve, args=(child, spec, share), daemon=True)
+            # A forked worker inherits the main process's ends of every pipe made
+            # so far, its own included; it closes them, or it would never see
+            # the end of file that tells it the main process has given up.
+            inherited = [*self.conns, parent] if forked else []
+            proc = context.Process(target=_serve, args=(child, spec, share, inherited), daemon=True)
             proc.start()
             child.close()
             self.conns.append(parent)
@@ -298,9 +303,12 @@ class _Workers:
                 proc.join()
 
 
-def _serve(conn: Connection, spec: BatchSpec, jobs: list[Job]) -> None:
+def _serve(conn: Connection, spec: BatchSpec, jobs: list[Job], inherited: list[Connection]) -> None:
     """A worker process: round 1, then round 2 with the arguments the main process sends."""
     import gc
+
+    for other in inherited:
+        other.close()
 
     gc.set_threshold(100_000, 50, 100)  # as the main process (spawned workers start with defaults)
     batch = Batch(spec, jobs)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,29 @@ def test_shares_of_work_are_balanced_by_size() -> None:
     assert loads == [1300, 1300]
     assert all(s == sorted(s) for s in shares)  # each share keeps the run's order
     assert split_by_size(jobs[:1], 4) == [[0]]  # no empty shares
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="the dying worker is planted by monkeypatching, which only fork passes on")
+def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from termslint import batch
+
+    for i in range(4):
+        (tmp_path / f"{i}.md").write_text(f"# T{i}\n\n## 1. A\n\nText.\n", encoding="utf-8")
+    real_prepare = batch.Batch.prepare
+
+    def prepare_or_die(self: batch.Batch) -> list:  # type: ignore[type-arg]
+        if any(job.path.endswith("0.md") for job in self.jobs):
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real_prepare(self)
+
+    monkeypatch.setattr(batch.Batch, "prepare", prepare_or_die)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="worker process ended unexpectedly"):
+        check(CheckOptions(paths=[str(tmp_path)], jobs=2, cwd=tmp_path), Config())
+    # The other worker must see the run end at once, not wait out the 10 s
+    # grace period before it is killed (it once kept its own pipe open).
+    assert time.monotonic() - started < 8
