@@ -50,7 +50,11 @@ _TEST_RULE = re.compile(
     r"^[ \t]*(test_[A-Za-z0-9_]*)\b[ \t]*(?:if\b|\{|:=|=(?!=))", re.MULTILINE
 )
 
-_yaml = YAML(typ="safe", pure=True)
+# METADATA is read with the C parser when ruamel.yaml.clib is there (it was
+# most of the start-up of a one-file check); a block it refuses is read again
+# with the pure parser, so that the message is the same either way.
+_yaml = YAML(typ="safe")
+_yaml_pure = YAML(typ="safe", pure=True)
 
 
 class PolicyModule(NamedTuple):
@@ -316,8 +320,12 @@ def read_metadata(source: str, path: str) -> tuple[dict[str, Any], int] | None:
 
 
 def _parse_metadata_yaml(body: list[str], path: str, header_line: int) -> dict[str, Any]:
+    text = "\n".join(body)
     try:
-        data = _yaml.load("\n".join(body))
+        try:
+            data = _yaml.load(text)
+        except YAMLError:
+            data = _yaml_pure.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = header_line + 1 + (mark.line if mark is not None else 0)
