@@ -163,7 +163,6 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
     from termslint.suppress import read_baseline
 
     paths = expand_paths(options.paths or cfg.paths or ["."], cfg.include, cfg.exclude, options.cwd)
-    jobs = max(1, options.jobs or cfg.jobs or os.cpu_count() or 1)
     policies = load_policies(cfg)  # before any parsing: a broken policy fails fast
     spec = BatchSpec(cfg, policies, partial(make_configured_engine, cfg, options), options.keep_documents)
     clauses = 0
@@ -174,7 +173,8 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
         data = {"termslint": {"documents": documents_data(outlines), "config": cfg.as_policy_data()}}
         return document_names(outlines), data
 
-    results = run_batches(spec, _make_jobs(paths, options), jobs, round_two)
+    jobs = _make_jobs(paths, options)
+    results = run_batches(spec, jobs, _workers(options.jobs or cfg.jobs, jobs), round_two)
 
     known: set[str] = {fp for r in results for fp in r.base_fingerprints}
     baseline = options.baseline or (str(cfg.baseline) if cfg.baseline else None)
@@ -200,6 +200,19 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
         changes={r.path: r.documents[2] for r in results if r.documents and r.documents[2]},
         base_rev=options.base or ("HEAD" if options.staged else None),
     )
+
+
+# With no --jobs, a worker process is started for each this many bytes of
+# input, up to one per core: starting one (and compiling the policies in it)
+# costs more than checking a few small files, as in a pre-commit hook.
+BYTES_PER_WORKER = 256_000
+
+
+def _workers(asked: int | None, jobs: list[Job]) -> int:
+    if asked:
+        return max(1, asked)
+    cores = os.cpu_count() or 1
+    return max(1, min(cores, sum(j.size() for j in jobs) // BYTES_PER_WORKER))
 
 
 def _make_jobs(paths: list[str], options: CheckOptions) -> list[Job]:

@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE", help="treat findings recorded in FILE as existing")
     check.add_argument("--all", dest="fail_existing", action="store_true",
                        help="existing findings fail the check too (default: only new ones)")
-    check.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel processes (default: CPU cores)")
+    check.add_argument("--jobs", "-j", type=int, metavar="N",
+                       help="parallel processes (default: one per CPU core, fewer for a small input)")
     check.add_argument("--summary", metavar="FILE",
                        help="append a Markdown job summary to FILE (e.g. $GITHUB_STEP_SUMMARY)")
     _add_engine(check)
