@@ -71,6 +71,8 @@ _MODALITY_PRIORITY = (PROHIBITION, GRANT, OBLIGATION, PERMISSION)
 _TOP_KEYS = {
     "abbreviations": list,
     "lead_in": list,
+    "restriction_titles": list,
+    "imperative_start": list,
     "breaks": list,
     "pronouns": list,
     "purpose_references": list,
@@ -433,6 +435,8 @@ class Vocabulary:
         c = _Compiler(macros, trusted)
         self.abbreviations = frozenset(str(a).lower().rstrip(".") for a in raw.get("abbreviations") or [])
         self.lead_in = c.compile(raw.get("lead_in"), "lead_in")
+        self.restriction_titles = c.compile(raw.get("restriction_titles"), "restriction_titles")
+        self.imperative_start = c.compile(raw.get("imperative_start"), "imperative_start")
         self.breaks = c.rx(raw.get("breaks"), "breaks")
         self.pronouns = c.compile(raw.get("pronouns"), "pronouns")
         self.purpose_references = c.compile(raw.get("purpose_references"), "purpose_references")
@@ -1529,6 +1533,8 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         loc = _Locator(pieces, doc.lines)
         raw = _analyse(text, ctx, skip_before=own_start if prefix else 0)
         clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
+        if _restriction_list(clause, by_id, vocab):
+            _forbid_imperatives(clause.facts, vocab)
         clause.tags = clause_tags(clause.facts)
         # Does this clause end with a lead-in its children continue?
         stripped = clause.text.rstrip()
@@ -1537,6 +1543,24 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
             if sents:
                 a, b = sents[-1]
                 lead[clause.id] = (prefix + [(clause.text[a:b], clause, a)])[-3:]
+
+
+def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> bool:
+    """Whether the clause, or the clause it belongs to, is titled as what the user must not do."""
+    if vocab.restriction_titles is None:
+        return False
+    parent = by_id.get(clause.parent or "")
+    titles = [clause.title, parent.title if parent is not None else None]
+    return any(t and vocab.restriction_titles.search(t) for t in titles)
+
+
+def _forbid_imperatives(facts: list[Fact], vocab: Vocabulary) -> None:
+    """Under such a title, a sentence with no subject that starts with a verb forbids the user."""
+    if vocab.imperative_start is None:
+        return
+    for f in facts:
+        if f.actor != USER and vocab.imperative_start.match(f.text):
+            f.actor, f.modality, f.beneficiaries, f.license = USER, PROHIBITION, [], None
 
 
 def annotate_sentence(text: str, vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None = None) -> list[Fact]:

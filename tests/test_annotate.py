@@ -164,6 +164,30 @@ def test_lead_in_continues_into_sub_clauses(vocab: Vocabulary) -> None:
     assert f.span is not None and f.span.start_line == 2
 
 
+@pytest.mark.parametrize("title, forbidden", [
+    ("What am I not permitted to do with our content?", True),
+    ("Prohibited uses", True),
+    ("Restrictions", True),
+    ("How we use your content", False),  # the same words are then the company's use
+    ("Restrictions on our use of your data", False),
+])
+def test_imperatives_under_a_restriction_title_forbid_the_user(vocab: Vocabulary, title: str,
+                                                               forbidden: bool) -> None:
+    from termslint.parse import parse_document
+
+    doc = parse_document(f"# Terms\n\n## 6. {title}\n\n"
+                         "- Use any of our content for machine learning or artificial intelligence purposes.\n"
+                         "- We may use your content to train our models.\n", "t.md")
+    annotate_document(doc, vocab)
+    facts = doc.clauses[-1].facts
+    imperative = [f for f in facts if f.text.lstrip("- ").startswith("Use")]
+    assert imperative and all(f.modality == ("prohibition" if forbidden else "permission") for f in imperative)
+    assert all(f.actor == ("user" if forbidden else "company") for f in imperative)
+    # A sentence with its own subject keeps it, whatever the title.
+    own = [f for f in facts if "We may" in f.text]
+    assert own and all((f.actor, f.modality) == ("company", "permission") for f in own)
+
+
 def test_sentence_splitting_respects_abbreviations(vocab: Vocabulary) -> None:
     text = "Acme Inc. may use data, e.g. logs, i.e. telemetry, under Sec. 4 and No. 5 here. Then (i) this. Next one."
     spans = split_sentences(text, vocab)
