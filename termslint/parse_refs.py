@@ -55,6 +55,15 @@ _LAW_BEFORE = re.compile(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
     rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+|'s|’s)\s*$"
 )
+# French and other civil-law drafting: "article 1641 du Code civil", "article 238
+# quater N du Code général des impôts", "articles L. 221-18 et suivants".
+_LAW_AFTER_FR = re.compile(
+    r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Z])\b\s*){0,3}(?:et\s+(?:suivants|s\.)\s*)?(?:,\s*)?"
+    r"(?:alinéa\s+\d+\s+)?(?:du|de\s+la|de\s+l['’]|des)\s+(?:nouveau\s+)?"
+    r"(?i:code|loi|règlement|reglement|directive|décret|decret|ordonnance|traité|convention|RGPD)\b"
+)
+# A French code's article number: legislative (L), regulatory (R) or decree (D) part.
+_CODE_ARTICLE = re.compile(r"[LRD]\s?\.?\s?\d{1,4}(?:-\d+)+|[LRD]\s?\.\s?\d")
 # "Section 9 of the Agreement": another instrument's section, not ours.
 _OTHER_DOC_AFTER = re.compile(
     r"^[\s,]*(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
@@ -140,6 +149,8 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         return None
     if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
         return LAW
+    if _LAW_AFTER_FR.match(after):
+        return LAW
     m = _OTHER_DOC_AFTER.match(after)
     if m:
         return EXTERNAL
@@ -150,7 +161,7 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
     """Refs from one "Sections 4, 5 and 7(b)" match: one per number."""
     items = list(_ITEM.finditer(m.group("list")))
     list_start = m.start("list")
-    outside = _outside_kind(text, m.start(), m.end())
+    outside = LAW if _CODE_ARTICLE.match(text, list_start) else _outside_kind(text, m.start(), m.end())
     base = ""
     for i, it in enumerate(items):
         raw = it.group(0)

@@ -123,6 +123,19 @@ def test_reference_spans_and_words() -> None:
     assert any(r.text == "This Section" and r.target == "3" and r.resolved for r in this)
 
 
+@pytest.mark.parametrize("text", [
+    "L’article L.121-16-1 du Code de la consommation étend le délai.",
+    "sans préjudice des articles 2224 et suivants du Code civil.",
+    "à l'article 238 quater N du Code général des impôts.",
+    "conformément aux articles L. 221-18 et suivants.",
+])
+def test_french_law_references_are_not_clause_references(text: str) -> None:
+    from termslint.parse_refs import find_refs
+
+    refs = find_refs(text, None)
+    assert refs and all(r.kind == "law" for r in refs), refs
+
+
 def test_format_outline() -> None:
     doc = parse_fixture("atx_numbered")
     outline = format_outline(doc)
