@@ -212,7 +212,7 @@ def _workers(asked: int | None, jobs: list[Job]) -> int:
     if asked:
         return max(1, asked)
     cores = os.cpu_count() or 1
-    return max(1, min(cores, sum(j.size() for j in jobs) // BYTES_PER_WORKER))
+    return max(1, min(cores, sum(j.size for j in jobs) // BYTES_PER_WORKER))
 
 
 def _make_jobs(paths: list[str], options: CheckOptions) -> list[Job]:

@@ -4,7 +4,7 @@ A document cannot be evaluated until every document of the run is parsed:
 references to other documents ("our Privacy Policy") and
 `data.termslint.documents` span the run. So a `Batch` works in two rounds:
 
-1. `prepare()`: read, parse, annotate and align its files, and answer with an
+1. `prepare()`: read, parse, annotate and align its files, and answer with a
    `DocumentOutline` of each: the little that the other documents need to know.
 2. `evaluate()`: given every outline of the run, evaluate each document (and
    its base version), apply waivers, and answer with a `FileResult` of each:
@@ -24,6 +24,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +51,7 @@ class Job:
     base_bytes: bytes | None = None
     has_base: bool = False
 
+    @cached_property
     def size(self) -> int:
         """Roughly how much work the file is: its length in bytes."""
         if self.head_bytes is not None:
@@ -204,10 +206,10 @@ def split_by_size(jobs: Sequence[Job], parts: int) -> list[list[int]]:
     """Job indexes in `parts` shares of about equal size (largest first, to the lightest share)."""
     shares: list[list[int]] = [[] for _ in range(parts)]
     loads = [0] * parts
-    for i in sorted(range(len(jobs)), key=lambda i: (-jobs[i].size(), i)):
+    for i in sorted(range(len(jobs)), key=lambda i: (-jobs[i].size, i)):
         lightest = loads.index(min(loads))
         shares[lightest].append(i)
-        loads[lightest] += jobs[i].size() + 1
+        loads[lightest] += jobs[i].size + 1
     return [sorted(s) for s in shares if s]
 
 
