@@ -122,11 +122,15 @@ def test_baseline_and_changes_are_deterministic(termslint: Termslint, git_repo: 
         run = termslint("check", "--base", "HEAD", "legal", "--format", "json", "--fail-on", "info",
                         "--jobs", jobs, cwd=git_repo, env={"PYTHONHASHSEED": hashseed})
         assert run.code == 1 and run.err == "", run.err
-        # `baseline` has no --jobs: it runs on every core, under another hash seed each time.
+        # The plain-language change account is written in the workers: the same in any of them.
+        account = termslint("check", "--base", "HEAD", "legal", "--format", "markdown", "--jobs", jobs,
+                            cwd=git_repo, env={"PYTHONHASHSEED": hashseed})
+        assert account.code == 1 and "legal/terms-1.md" in account.out, account.err
+        # `baseline` has no --jobs: it runs with the default, under another hash seed each time.
         baseline = termslint("baseline", "legal", "-o", f"../baseline-{jobs}-{hashseed}.json",
                              cwd=git_repo, env={"PYTHONHASHSEED": hashseed})
         assert baseline.code == 0, baseline.err
-        runs.append((run.out, (git_repo.parent / f"baseline-{jobs}-{hashseed}.json").read_bytes()))
+        runs.append((run.out, account.out, (git_repo.parent / f"baseline-{jobs}-{hashseed}.json").read_bytes()))
     assert runs[1] == runs[0] and runs[2] == runs[0]
     statuses = {f["status"] for f in json.loads(runs[0][0])["findings"]}
     assert statuses == {"new", "existing"}, statuses  # the base really was compared
