@@ -56,7 +56,7 @@ deny contains f if {
 	lib.ai_limit(g)
 	words := uncovered_words(g)
 	count(words) > 0
-	granting := sort([lib.clause_name(clauses_by_id[id]) | some id in open_ai_clauses])
+	granting := sort({lib.clause_name(clauses_by_id[id]) | some id in open_ai_clauses}) # a set: "13" and "13~2" are both "clause 13"
 	f := {
 		"code": "TL103",
 		"msg": sprintf("%s limits AI training for only part of the data: %s stay available for AI training under %s", [lib.capitalise(lib.clause_name(c)), lib.join_words(words), lib.join_words(granting)]),

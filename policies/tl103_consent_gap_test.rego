@@ -53,3 +53,10 @@ test_prohibition_on_the_user_passes if {
 	user_rule := fx.fact({"modality": "prohibition", "actor": "user", "data": [], "purposes": ["ai_training"]})
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("2.2", [user_rule]), fx.clause("10.2", [usage])])
 }
+
+test_a_number_used_twice_is_named_once if {
+	twice := fx.clause_with("13~2", [usage], {"number": "13"})
+	d := fx.doc([fx.clause("13", [usage]), twice, fx.clause("10.4", [grant, partial_consent])])
+	some f in rule.deny with input as d
+	count(indexof_n(f.msg, "clause 13")) == 1
+}
