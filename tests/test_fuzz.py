@@ -749,6 +749,9 @@ def test_reporter_regressions_found_by_fuzzing() -> None:
     # Findings that tie on path, line, code and message print the same in any input order.
     a, b = _finding(waived=True, waiver_reason="ok"), _finding(severity="warning", status="existing")
     assert render_all([a, b]) == render_all([b, a])
+    # A finding with no clause and one whose clause is "" once tied in the sort (found by the long run).
+    a, b = _finding(clause=None), _finding(clause="")
+    assert render_all([a, b]) == render_all([b, a])
 
 
 # ---------------------------------------------------------------- evaluation, end to end in process

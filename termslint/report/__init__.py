@@ -172,6 +172,7 @@ def _span_key(span: Span) -> tuple[int, int, int, int]:
 def _total_key(f: Finding) -> tuple[object, ...]:
     return (
         *f.sort_key(),
+        f.clause is not None,  # sort_key reads a missing clause as "": keep null and "" apart
         _span_key(f.span),
         f.message,
         f.fingerprint,
