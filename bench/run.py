@@ -95,8 +95,7 @@ def bench_corpus(folder: Path, runs: int, limit: int | None, jobs: int) -> None:
 
     policies = api.load_policies(cfg)
     engine = api.make_configured_engine(cfg)
-    from termslint.engine import to_json
-    from termslint.evaluate import documents_data, results_to_findings
+    from termslint.evaluate import documents_data, evaluate_document
     from termslint.model import DocumentOutline
 
     engine.load(policies)
@@ -106,9 +105,7 @@ def bench_corpus(folder: Path, runs: int, limit: int | None, jobs: int) -> None:
     def evaluate_all() -> list[Any]:
         out = []
         for d in docs:
-            inp = api.policy_input(d)
-            out.extend(results_to_findings(engine.evaluate(to_json(inp)), inp, policies.rules,
-                                           severity_overrides=cfg.rules))
+            out.extend(evaluate_document(engine, api.policy_input(d), policies.rules, severity_overrides=cfg.rules))
         return out
 
     t_eval, findings = median_time(evaluate_all, runs)

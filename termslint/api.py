@@ -165,11 +165,8 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
     paths = expand_paths(options.paths or cfg.paths or ["."], cfg.include, cfg.exclude, options.cwd)
     policies = load_policies(cfg)  # before any parsing: a broken policy fails fast
     spec = BatchSpec(cfg, policies, partial(make_configured_engine, cfg, options), options.keep_documents)
-    clauses = 0
 
     def round_two(outlines: list[DocumentOutline]) -> tuple[set[str], dict[str, Any]]:
-        nonlocal clauses
-        clauses = sum(len(o.clause_ids) for o in outlines)
         data = {"termslint": {"documents": documents_data(outlines), "config": cfg.as_policy_data()}}
         return document_names(outlines), data
 
@@ -191,7 +188,7 @@ def _check(options: CheckOptions, cfg: Config) -> CheckResult:
     return CheckResult(
         findings=findings,
         rules=policies.rules,
-        summary=Summary.of(findings, files=len(results), clauses=clauses),
+        summary=Summary.of(findings, files=len(results), clauses=sum(r.clauses for r in results)),
         paths=[r.path for r in results],
         sources={r.path: r.lines for r in results if r.lines is not None},
         change_accounts={r.path: r.change_account for r in results if r.change_account is not None},

@@ -71,6 +71,7 @@ class FileResult:
     findings: list[Finding]
     base_fingerprints: set[str]  # findings the base version already had
     lines: list[str] | None  # the source, sent only when there is a finding to frame
+    clauses: int = 0
     change_account: str | None = None
     documents: tuple[Document, Document | None, Changes | None] | None = None  # keep_documents only
 
@@ -151,18 +152,16 @@ class Batch:
 
                 account = explain_changes(p.changes, p.base_doc, p.doc)
             results.append(FileResult(
-                p.doc.path, findings, base, p.doc.lines if findings else None, account,
+                p.doc.path, findings, base, p.doc.lines if findings else None, len(p.doc.clauses), account,
                 (p.doc, p.base_doc, p.changes) if self.spec.keep_documents else None))
         return results
 
     def _findings(self, doc: Document, changes: Changes | None) -> list[Finding]:
-        from termslint.engine import to_json
-        from termslint.evaluate import build_input, results_to_findings
+        from termslint.evaluate import build_input, evaluate_document
 
         assert self.engine is not None
-        inp = build_input(doc, changes)
-        return results_to_findings(self.engine.evaluate(to_json(inp)), inp, self.spec.policies.rules,
-                                   severity_overrides=self.spec.cfg.rules)
+        return evaluate_document(self.engine, build_input(doc, changes), self.spec.policies.rules,
+                                 severity_overrides=self.spec.cfg.rules)
 
     def close(self) -> None:
         if self.engine is not None:

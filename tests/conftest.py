@@ -68,3 +68,14 @@ def commit_file(repo: Path, rel: str, text: str, message: str) -> str:
     git(repo, "add", rel)
     git(repo, "commit", "-q", "-m", message)
     return git(repo, "rev-parse", "HEAD").strip()
+
+
+def write(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Write a tree of test files: text as UTF-8, bytes as they are."""
+    for rel, content in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")

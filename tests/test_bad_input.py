@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, write
 
 Termslint = Callable[..., Run]
 
@@ -62,16 +62,6 @@ warn contains f if {
 
 def policy(body: str) -> str:
     return POLICY.replace("BODY", body)
-
-
-def write(folder: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def one_line_error(run: Run) -> str:

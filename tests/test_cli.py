@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import REPO, SHARED, STEPS, Run, commit_file, git
+from conftest import REPO, SHARED, STEPS, Run, commit_file, git, write
 
 from termslint import __version__
 from termslint.policies import builtin_policy_dir, load_policy_set
@@ -112,16 +112,6 @@ test_device_passes if {
 	count(rule.warn) == 0 with input as {"clauses": [{"id": "1", "text": "A device"}]}
 }
 """
-
-
-def write(folder: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def findings(run: Run) -> list[dict[str, Any]]:

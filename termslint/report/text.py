@@ -214,11 +214,10 @@ def _excerpt(text: str, marked: list[bool]) -> tuple[str, list[bool]]:
             runs.append((i, i + 1))
         elif m:
             runs[-1] = (runs[-1][0], i + 1)
+    # Each run of evidence with context either side; no evidence: the line's start.
+    windows = [(max(0, a - CONTEXT_CHARS), min(len(text), b + CONTEXT_CHARS)) for a, b in runs]
     keep: list[tuple[int, int]] = []
-    for a, b in runs or [(0, 0)]:
-        a, b = max(0, a - CONTEXT_CHARS), min(len(text), b + CONTEXT_CHARS)
-        if not runs:
-            b = MAX_LINE_CHARS
+    for a, b in windows or [(0, MAX_LINE_CHARS)]:
         # Cut between words, not inside them.
         space = text.rfind(" ", 0, a)
         a = space + 1 if a > 0 and space >= 0 and a - space <= 15 else a
@@ -234,8 +233,11 @@ def _excerpt(text: str, marked: list[bool]) -> tuple[str, list[bool]]:
             cut = "… " if pos == 0 else " … "
             out.append(cut)
             out_marked.extend([False] * len(cut))
-        out.append(text[a:b].strip(" "))
-        out_marked.extend(marked[a:b][len(text[a:b]) - len(text[a:b].lstrip(" ")):][: len(out[-1])])
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip(" "))
+        piece = piece.strip(" ")
+        out.append(piece)
+        out_marked.extend(marked[a + lead : a + lead + len(piece)])
         pos = b
     if pos < len(text):
         out.append(" …")
