@@ -209,25 +209,34 @@ def bench_cold(file: Path, runs: int) -> None:
     cache = tempfile.mkdtemp(prefix="termslint-pycache-")
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": cache}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # An empty folder to run in, as a docs repository without configuration
+    # (in this repository, termslint would read its pyproject.toml).
+    cwd = tempfile.mkdtemp(prefix="termslint-cold-")
 
-    def timed(cmd: list[str]) -> float:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO)  # warm-up
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=REPO)
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
+    def run(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
+        return time.perf_counter() - start
 
-    print(f"\n## cold start: {file} ({file.stat().st_size / 1e3:.0f} KB), {runs} runs, medians")
     # markdown-it-py's console script `markdown-it`, run by the same interpreter.
     md_cli = "import sys; from markdown_it.cli.parse import main; sys.exit(main())"
-    t_md = timed([sys.executable, "-c", md_cli, str(file)])
-    t_check = timed([sys.executable, "-m", "termslint", "check", "--jobs", "1", str(file)])
-    t_rules = timed([sys.executable, "-m", "termslint", "rules"])
-    print(f"markdown-it FILE             {t_md:.3f} s")
-    print(f"termslint check FILE         {t_check:.3f} s")
-    print(f"termslint rules              {t_rules:.3f} s")
+    commands = {
+        "markdown-it FILE": [sys.executable, "-c", md_cli, str(file)],
+        "termslint check FILE": [sys.executable, "-m", "termslint", "check", "--jobs", "1", str(file)],
+        "termslint rules": [sys.executable, "-m", "termslint", "rules"],
+    }
+    for cmd in commands.values():
+        run(cmd)  # warm-up: compiles the bytecode
+    # Interleaved, so that both sides of the ratio see the machine in the same state.
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            times[name].append(run(cmd))
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    print(f"\n## cold start: {file} ({file.stat().st_size / 1e3:.0f} KB), {runs} runs, medians")
+    for name, t in medians.items():
+        print(f"{name:28} {t:.3f} s")
+    t_md, t_check = medians["markdown-it FILE"], medians["termslint check FILE"]
     print(f"ratio check/markdown-it      {t_check / t_md:.2f}")
 
 

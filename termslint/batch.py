@@ -17,11 +17,9 @@ more than parsing it, which made `--jobs 2` slower than `--jobs 1`.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -247,6 +245,8 @@ class _Workers:
     """One process per share of the files, each holding a `Batch` across both rounds."""
 
     def __init__(self, spec: BatchSpec, shares: list[list[Job]]) -> None:
+        import multiprocessing  # here: a one-file check (pre-commit) never pays for importing it
+
         # fork: the workers inherit the spec (policies, config) instead of
         # unpickling it; elsewhere (macOS, Windows) spawn works the same, slower.
         methods = multiprocessing.get_all_start_methods()
@@ -323,6 +323,8 @@ def _serve(conn: Connection, spec: BatchSpec, jobs: list[Job], inherited: list[C
                 # The file that failed: the n-th of this share, whose jobs are in run order.
                 answer = ("error", exc, batch.at)
             except Exception:  # noqa: BLE001 - a bug: the main process reports it (exit 3)
+                import traceback
+
                 answer = ("crash", traceback.format_exc(), batch.at)
             conn.send(answer)
             if answer[0] != "ok":

@@ -7,7 +7,6 @@ the nearest valid key, so a typo never silently turns a rule back on.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,8 +196,16 @@ def _read_yaml(path: Path) -> Any:
 
 def _read_pyproject(path: Path) -> tuple[bool, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}", "fix the file's encoding or permissions") from None
+    if "termslint" not in text:
+        return False, None  # another tool's file: not ours to parse (or to fail on)
+    import tomllib  # here: most runs have no pyproject.toml of ours to read
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}", "fix the TOML syntax") from None
     tool = data.get("tool", {})
     if isinstance(tool, dict) and "termslint" in tool:

@@ -39,6 +39,15 @@ def test_pyproject_without_table_is_not_a_config(tmp_path: Path) -> None:
     assert load_config(start=tmp_path).source is None
 
 
+def test_another_tools_broken_pyproject_is_not_our_error(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "pyproject.toml", "[project\nname = 'x'\n")  # broken, and without [tool.termslint]
+    assert load_config(start=tmp_path).source is None
+    write(tmp_path / "pyproject.toml", "[tool.termslint\nfail_on = 'info'\n")  # ours, broken
+    with pytest.raises(ConfigError, match="pyproject.toml"):
+        load_config(start=tmp_path)
+
+
 def test_discovery_stops_at_the_repository_root(tmp_path: Path) -> None:
     write(tmp_path / ".termslint.yaml", "fail_on: info\n")
     repo = tmp_path / "repo"
