@@ -540,8 +540,11 @@ class Vocabulary:
         """The concepts whose keywords begin `word`, and whether it triggers reading (cached)."""
         hit = self._word_cache.get(word)
         if hit is None:
-            keys = frozenset(key for key, ks, _ in self._keyed if any(_kw_match(word, k) for k in ks))
-            trig = any(_kw_match(word, k) for _, _, ts in self._keyed for k in ts)
+            # A phrase keyword ("data control") is one match of the scan, so the
+            # keywords of the words inside it ("control") are looked up here.
+            starts = [word[i:] for i in range(len(word)) if i == 0 or word[i - 1] == " "]
+            keys = frozenset(key for key, ks, _ in self._keyed if any(_kw_match(w, k) for w in starts for k in ks))
+            trig = any(_kw_match(w, k) for _, _, ts in self._keyed for k in ts for w in starts)
             hit = (keys, trig)
             if len(self._word_cache) < 200_000:
                 self._word_cache[word] = hit
@@ -641,7 +644,7 @@ def _kw_match(word: str, keyword: str) -> bool:
     """`ai$` matches the word "ai" (or "ai-..."), other keywords any word they begin."""
     if keyword.endswith("$"):
         k = keyword[:-1]
-        return word == k or (word.startswith(k) and word[len(k) : len(k) + 1] in ("-", "'", "’"))
+        return word == k or (word.startswith(k) and word[len(k) : len(k) + 1] in ("-", "'", "’", " "))
     return word.startswith(keyword)
 
 
