@@ -1179,14 +1179,17 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             elif cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions) and not seg_d:
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
             continue
+        inherited: set[str] = set()
+        inherited_conds: set[str] = set()
         if not seg_d:
             # "it", "such data": the data named just before.
             source = facts[-1] if facts else None
             if source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b):
                 source = prev[-1]
-            inherited = source.data if source else set()
-        else:
-            inherited = set()
+            if source is not None:
+                inherited = set(source.data)
+                # "de-identified" describes the data, so it comes along with it
+                inherited_conds = source.conditions & {_DEIDENTIFIED}
         if actor == USER:
             cond_names.discard("deemed_consent")
             seg_c = [c for c in seg_c if c.name != "deemed_consent"]
@@ -1216,7 +1219,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 actor=actor,
                 data={d.name for d in seg_d} | inherited,
                 purposes={p.name for p in seg_p},
-                conditions={c.name for c in seg_c},
+                conditions={c.name for c in seg_c} | inherited_conds,
                 license=license,
                 evidence=evidence,
                 sentence=(s0, s1),
@@ -1226,6 +1229,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             )
         )
     return facts
+
+
+_DEIDENTIFIED = "aggregated_or_deidentified"
 
 
 def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
