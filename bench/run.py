@@ -206,12 +206,17 @@ def bench_cold(file: Path, runs: int) -> None:
     # A cold process, as after `pip install`: bytecode compiled once (pip does
     # that at install time), so each timed run loads .pyc files, not sources.
     # The bytecode goes to a temporary folder, for both commands alike.
-    cache = tempfile.mkdtemp(prefix="termslint-pycache-")
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": cache}
+    with tempfile.TemporaryDirectory(prefix="termslint-cold-") as tmp:
+        _bench_cold(file, runs, Path(tmp))
+
+
+def _bench_cold(file: Path, runs: int, tmp: Path) -> None:
+    cache, cwd = tmp / "pycache", tmp / "cwd"
+    cwd.mkdir()
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     # An empty folder to run in, as a docs repository without configuration
     # (in this repository, termslint would read its pyproject.toml).
-    cwd = tempfile.mkdtemp(prefix="termslint-cold-")
 
     def run(cmd: list[str]) -> float:
         start = time.perf_counter()

@@ -66,6 +66,7 @@ VOCAB_DIR = Path(__file__).parent / "vocab"
 COMPANY, USER, THIRD_PARTY = "company", "user", "third_party"
 ACTORS = (COMPANY, USER, THIRD_PARTY)
 _MODALITY_PRIORITY = (PROHIBITION, GRANT, OBLIGATION, PERMISSION)
+_DEIDENTIFIED = "aggregated_or_deidentified"  # a condition that describes the data itself
 
 # Top-level keys of the merged vocabulary, and what each holds.
 _TOP_KEYS = {
@@ -210,13 +211,9 @@ def _sre_parser() -> Any:
     return importlib.import_module("re._parser")
 
 
-def _check_nested_quantifiers(pattern: str, where: str) -> None:
-    """Reject patterns like `(a+)+` or `(.*)*` that can backtrack for ever."""
+def _check_nested_quantifiers(pattern: str, tree: Any, where: str) -> None:
+    """Reject patterns like `(a+)+` or `(.*)*` that can backtrack for ever (`tree`: the parsed pattern)."""
     parser = _sre_parser()
-    try:
-        tree = parser.parse(pattern, re.IGNORECASE)
-    except re.error:
-        return  # compiling reports it, with the key
     maxrepeat = parser.MAXREPEAT
     repeat_ops = {str(op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")}
 
@@ -272,14 +269,13 @@ def _check_nested_quantifiers(pattern: str, where: str) -> None:
     walk(tree)
 
 
-def _check_combinable(pattern: str, where: str) -> None:
+def _check_combinable(pattern: str, tree: Any, where: str) -> None:
     """Refuse what breaks once the patterns of a concept are joined into one regex."""
     problem = None
     try:
         # Joined and lowered as `_Rx` does: an inline global flag such as
         # "(?i)" is then no longer at the start, and fails to compile.
         re.compile("(?:x)|(?:" + _lower_regex(pattern) + ")")
-        tree = _sre_parser().parse(pattern)
     except re.error as e:
         problem = str(e)
     else:
@@ -340,8 +336,9 @@ class _Compiler:
                     f"vocabulary {key}: regex {p!r} does not compile: {e}",
                     "fix the regular expression (Python syntax)",
                 ) from None
-            _check_combinable(expanded, key)
-            _check_nested_quantifiers(expanded, key)
+            tree = _sre_parser().parse(expanded, re.IGNORECASE)  # once, for both checks
+            _check_combinable(expanded, tree, key)
+            _check_nested_quantifiers(expanded, tree, key)
             out.append(expanded)
         return out
 
@@ -1229,9 +1226,6 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             )
         )
     return facts
-
-
-_DEIDENTIFIED = "aggregated_or_deidentified"
 
 
 def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
