@@ -220,8 +220,15 @@ def _bench_cold(file: Path, runs: int, tmp: Path) -> None:
 
     def run(cmd: list[str]) -> float:
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
-        return time.perf_counter() - start
+        done = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd)
+        elapsed = time.perf_counter() - start
+        # A command that failed to start is fast, and timing it would flatter
+        # the ratio: each command must print its output (`termslint check`
+        # exits 1 when it finds something, after a full run).
+        if done.returncode not in (0, 1) or not done.stdout.strip():
+            last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise SystemExit(f"bench: {' '.join(cmd[1:])} failed (exit {done.returncode}): {last}")
+        return elapsed
 
     # markdown-it-py's console script `markdown-it`, run by the same interpreter.
     md_cli = "import sys; from markdown_it.cli.parse import main; sys.exit(main())"
