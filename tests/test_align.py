@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -284,20 +283,18 @@ def test_empty_documents() -> None:
     assert [c.status for c in align_clauses(one, empty)] == ["removed"]
 
 
-def test_ten_thousand_clauses_with_one_insertion_is_fast() -> None:
+def test_ten_thousand_clauses_with_one_insertion() -> None:
+    # Correctness at size only; how the time grows is `bench/run.py scaling`'s job.
     rng = random.Random(7)
     texts = [f"{sentence(rng, 10)} {sentence(rng, 14)}" for _ in range(10_000)]
     base = document([clause(str(n + 1), t) for n, t in enumerate(texts)])
     texts.insert(40, "A new clause about training artificial intelligence on customer content.")
     head = document([clause(str(n + 1), t) for n, t in enumerate(texts)])
-    start = time.perf_counter()
     changes = align_clauses(base, head)
-    elapsed = time.perf_counter() - start
     assert by_status(changes) == {"unchanged": 40, "added": 1, "moved": 9960}
-    assert elapsed < 1.0, f"aligning 10,000 clauses took {elapsed:.2f} s"
 
 
-def test_ten_thousand_edited_clauses_stay_near_linear() -> None:
+def test_ten_thousand_clauses_with_a_thousand_edits() -> None:
     # The expensive path: every tenth clause edited, so a thousand go through
     # candidate generation and scoring rather than exact look-ups.
     rng = random.Random(8)
@@ -305,11 +302,8 @@ def test_ten_thousand_edited_clauses_stay_near_linear() -> None:
     base = document([clause(str(n + 1), t) for n, t in enumerate(texts)])
     edited = [t + " Subject to applicable law." if n % 10 == 0 else t for n, t in enumerate(texts)]
     head = document([clause(str(n + 1), t) for n, t in enumerate(edited)])
-    start = time.perf_counter()
     changes = align_clauses(base, head)
-    elapsed = time.perf_counter() - start
     assert by_status(changes) == {"unchanged": 9000, "modified": 1000}
-    assert elapsed < 3.0, f"took {elapsed:.2f} s"
 
 
 # ---------------------------------------------------------------- properties
