@@ -50,6 +50,7 @@ from termslint.model import (
     Fact,
     License,
     Span,
+    TableRow,
 )
 
 __all__ = [
@@ -742,16 +743,99 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
         start = end
     if start < n and text[start:].strip():
         out.append((start, n))
-    # Trim surrounding space.
+    # Trim surrounding space, and the "|" that ends a table cell.
     trimmed = []
     for a, b in out:
         while a < b and text[a].isspace():
             a += 1
-        while b > a and text[b - 1].isspace():
+        while b > a and (text[b - 1].isspace() or text[b - 1] == "|"):
             b -= 1
         if a < b:
             trimmed.append((a, b))
     return trimmed
+
+
+# --------------------------------------------------------------------------
+# Tables
+
+# A purpose table ("Purpose | Categories of personal data | Legal basis") states
+# one use in each row, so a row is read as one sentence: the data column
+# belongs to the purpose beside it. Other tables are read cell by cell, and no
+# sentence runs from one row into the next.
+_PURPOSE_HEADER = re.compile(r"\b(?:purposes?|activit(?:y|ies)|why\s+we|how\s+we\s+use|uses?\s+of)\b", re.IGNORECASE)
+_DATA_HEADER = re.compile(r"\b(?:data|information|info)\b", re.IGNORECASE)
+_BASIS_HEADER = re.compile(r"\b(?:legal|lawful)\s+(?:basis|bases|grounds?)\b|\bbasis\s+(?:for|of)\s+processing\b",
+                           re.IGNORECASE)
+# A legal basis that is consent and nothing else: the use waits for the user's opt-in.
+_CONSENT_BASIS = re.compile(r"[\W_]*(?:(?:your|the\s+user['’]s|explicit|express|prior|specific|informed)\s+)*consent\b",
+                            re.IGNORECASE)
+_OTHER_BASIS = re.compile(r"legitimate|contract|obligation|necessary|vital|public\s+interest", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _PurposeColumns:
+    first: int  # the leftmost and the rightmost of the purpose, data and legal-basis columns
+    last: int
+    basis: int | None
+
+
+def _purpose_columns(header: Sequence[str]) -> _PurposeColumns | None:
+    """The columns of a purpose table, from its header row; None for any other table."""
+    purpose = next((k for k, h in enumerate(header) if _PURPOSE_HEADER.search(h)), None)
+    if purpose is None:
+        return None
+    data = next((k for k, h in enumerate(header) if k != purpose and _DATA_HEADER.search(h)), None)
+    if data is None:
+        return None
+    basis = next((k for k, h in enumerate(header) if k not in (purpose, data) and _BASIS_HEADER.search(h)), None)
+    cols = [purpose, data] if basis is None else [purpose, data, basis]
+    return _PurposeColumns(min(cols), max(cols), basis)
+
+
+@dataclass(slots=True)
+class _Sentences:
+    spans: list[tuple[int, int]]
+    rows: set[tuple[int, int]] = field(default_factory=set)  # sentences that are a purpose-table row
+    consent: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # row -> its "Consent" cell
+
+
+def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow]) -> _Sentences:
+    """Sentence spans of a text that holds table rows (`rows`: offsets in `text`)."""
+    if not rows:
+        return _Sentences(split_sentences(text, vocab))
+    # The header is the table's first row with text: tables converted from HTML
+    # often have an empty Markdown header and their real header as the first row.
+    tables: dict[int, _PurposeColumns | None] = {}
+    header: set[tuple[int, int]] = set()
+    for r in rows:
+        if r.table not in tables:
+            tables[r.table] = _purpose_columns([text[a:b] for a, b in r.cells])
+            header.add((r.table, r.index))
+    out = _Sentences([])
+
+    def plain(a: int, b: int) -> None:
+        out.spans.extend((a + s, a + e) for s, e in split_sentences(text[a:b], vocab))
+
+    pos = 0
+    for r in rows:
+        plain(pos, r.start)
+        pos = r.end
+        cols = tables[r.table] if (r.table, r.index) not in header else None
+        if cols is None or cols.last >= len(r.cells):
+            plain(r.start, r.end)
+            continue
+        a, b = r.cells[cols.first][0], r.cells[cols.last][1]
+        plain(r.start, a)
+        if text[a:b].strip():
+            out.spans.append((a, b))
+            out.rows.add((a, b))
+            if cols.basis is not None:
+                c0, c1 = r.cells[cols.basis]
+                if c1 > c0 and _CONSENT_BASIS.match(text, c0, c1) and not _OTHER_BASIS.search(text, c0, c1):
+                    out.consent[(a, b)] = (c0, c1)
+        plain(b, r.end)
+    plain(pos, len(text))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -976,6 +1060,7 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
 _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
+_CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
 _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1164,11 +1249,12 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             if ref is not None and source is not None and source.purposes:
                 seg_p = [_Mention("purpose", p, ref.start(), ref.end()) for p in sorted(source.purposes)]
         cond_names = {c.name for c in seg_c}
-        if cue is None and "opt_out_available" in cond_names:
-            # "To stop us using ..., email ...", "Turn off training in Settings":
-            # an opt-out with no company subject before it is the user's.
-            first_opt = min(c.start for c in seg_c if c.name == "opt_out_available")
-            if not any(m.name != USER and a <= m.start < first_opt for m in actors):
+        # "To stop us using ..., email ...", "Turn off training in Settings":
+        # an opt-out with no company subject before it is the user's. ("If
+        # training is enabled, we use ...": a condition on the company's use.)
+        opt_outs = [c.start for c in seg_c if c.name == "opt_out_available" and not _CONDITIONAL.match(low, c.start)]
+        if cue is None and opt_outs:
+            if not any(m.name != USER and a <= m.start < min(opt_outs) for m in actors):
                 actor, actor_m = USER, None
         if not seg_p and not (modality == GRANT and (seg_d or actor != USER)):
             if cond_names and facts:
@@ -1442,8 +1528,12 @@ def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fac
     )
 
 
-def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool = True) -> list[_RawFact]:
-    """Facts of `text`; sentences ending before `skip_before` (a lead-in's own text) yield none."""
+def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool = True,
+             rows: Sequence[TableRow] = ()) -> list[_RawFact]:
+    """Facts of `text`; sentences ending before `skip_before` (a lead-in's own text) yield none.
+
+    `rows`: the table rows in `text`.
+    """
     vocab = ctx.vocab
     hits: list[tuple[int, frozenset[str], bool]] = []
     low = lower_same_length(text)
@@ -1451,13 +1541,13 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
         hits = vocab.keyword_hits(text, low)
         if not vocab.always_trigger and not any(t for _, _, t in hits):
             return []
-    sentences = split_sentences(text, vocab)
+    sentences = _sentences(text, vocab, rows)
     facts: list[_RawFact] = []
     hi = 0
-    for s0, s1 in sentences:
+    for s0, s1 in sentences.spans:
         if s1 <= skip_before:
             continue
-        if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1):
+        if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1) and (s0, s1) not in sentences.rows:
             continue  # a heading line ("Analytics", "Use of your data for marketing") states nothing
         cand: set[str] | None = None
         if use_prefilter:
@@ -1472,12 +1562,30 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 j += 1
             if not trig:
                 continue
-        facts.extend(_analyse_sentence(text, low, s0, s1, ctx, facts, cand))
+        found = _analyse_sentence(text, low, s0, s1, ctx, facts, cand)
+        if (s0, s1) in sentences.rows:
+            _table_row_facts(found, sentences.consent.get((s0, s1)))
+        facts.extend(found)
     _link_opt_outs(facts)
     # Facts made only of the lead-in's own words belong to the parent.
     if skip_before:
         facts = [f for f in facts if any(m.start >= skip_before for m in f.evidence if m.kind != "actor")]
     return facts
+
+
+def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None) -> None:
+    """A purpose-table row states what the company does with the data in it.
+
+    "User" in the data column ("User Generated Content") is not the subject; a
+    legal basis of consent (`consent`: that cell) is an opt-in.
+    """
+    for f in facts:
+        if f.actor == USER:
+            f.actor = COMPANY
+            f.evidence = [m for m in f.evidence if m.kind != "actor"]
+        if consent is not None and f.purposes:
+            f.conditions.add("opt_in_consent")
+            f.evidence.append(_Mention("condition", "opt_in_consent", *consent))
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
@@ -1534,7 +1642,8 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         parts.append(clause.text)
         text = "".join(parts)
         loc = _Locator(pieces, doc.lines)
-        raw = _analyse(text, ctx, skip_before=own_start if prefix else 0)
+        raw = _analyse(text, ctx, skip_before=own_start if prefix else 0,
+                       rows=[r.moved(own_start) for r in clause.table_rows])
         clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)

@@ -199,6 +199,26 @@ class Fact:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A table row in a clause's text: offsets in the text, and where each cell is.
+
+    A row is one line of the text, its cells joined by " | ". Empty cells keep
+    their place in `cells` (as an empty span), so a column index means the same
+    in every row of a table.
+    """
+
+    start: int
+    end: int
+    table: int  # the table's number in the document
+    index: int  # the row's number in its table; 0 is the header row
+    cells: tuple[tuple[int, int], ...]
+
+    def moved(self, by: int) -> TableRow:
+        return TableRow(self.start + by, self.end + by, self.table, self.index,
+                        tuple((a + by, b + by) for a, b in self.cells))
+
+
 @dataclass(slots=True)
 class Clause:
     """A numbered or headed unit of a document, with its own line span."""
@@ -222,6 +242,8 @@ class Clause:
     # text line's first character), so the annotator can turn a character
     # offset in `text` into a line and column. Not part of the policy input.
     line_starts: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
+    # The table rows among those lines, for the annotator. Not part of the policy input.
+    table_rows: list[TableRow] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {

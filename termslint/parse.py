@@ -44,7 +44,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from termslint.errors import InputError
-from termslint.model import Clause, Definition, Document, Span, Suppression
+from termslint.model import Clause, Definition, Document, Span, Suppression, TableRow
 from termslint.parse_defs import (
     SMALL_WORDS,
     Segment,
@@ -113,6 +113,8 @@ class _Walker:
         self.title_token: tuple[str, int] | None = None  # first H1 text and line
         self.anchor_links: list[tuple[str, str, int]] = []  # (anchor, link text, line)
         self._list_ids = 0
+        self._tables = 0  # tables so far, and rows so far in the last one
+        self._rows = 0
         self._pending_anchor: str | None = None
         self.seen_clause = False
         self.last_text = ""
@@ -262,6 +264,9 @@ class _Walker:
                 # As written: converted documents keep the legal numbers in the markers
                 # even where the Markdown list would render others.
                 item = (tok.info or "1", (tok.map[0] + 1) if tok.map else 1, ol_stack[-1])
+            elif t == "table_open":
+                self._tables += 1
+                self._rows = 0
             elif t == "tr_open":
                 i = self.table_row(tokens, i)
                 continue
@@ -304,9 +309,19 @@ class _Walker:
             if tokens[i].type == "inline":
                 cells.append(" ".join(ln.text for ln in self.inline_lines(tokens[i], line)).strip())
             i += 1
-        text = " | ".join(cells).strip(" |")
+        joined = " | ".join(cells)
+        text = joined.strip(" |")
+        lead = len(joined) - len(joined.lstrip(" |"))
+        bounds = []
+        pos = -lead
+        for cell in cells:  # where each cell landed in `text` (empty edge cells were stripped)
+            a = min(max(pos, 0), len(text))
+            bounds.append((a, min(max(pos + len(cell), a), len(text))))
+            pos += len(cell) + 3
+        row = TableRow(0, len(text), self._tables, self._rows, tuple(bounds))
+        self._rows += 1
         if text:
-            self.content(Segment([(text, line, self.col(line, cells[0] if cells[0] else text))]))
+            self.content(Segment([(text, line, self.col(line, cells[0] if cells[0] else text))], row=row))
         return i + 1
 
     def col(self, line: int, text: str) -> int:
@@ -557,17 +572,20 @@ def _segment(lines: list[_Line], walker: _Walker) -> Segment:
 # --- assembling the Document --------------------------------------------------------
 
 
-def _clause_text(node: Node) -> tuple[str, list[tuple[int, int, int]]]:
-    """The clause's own text, one line per source line, and its `line_starts`."""
+def _clause_text(node: Node) -> tuple[str, list[tuple[int, int, int]], list[TableRow]]:
+    """The clause's own text, one line per source line, its `line_starts` and its table rows."""
     parts: list[str] = []
     starts: list[tuple[int, int, int]] = []
+    rows: list[TableRow] = []
     pos = 0
     for seg in node.segs:
+        if seg.row is not None:
+            rows.append(seg.row.moved(pos))
         for text, line, col in seg.lines:
             starts.append((pos, line, col))
             parts.append(text)
             pos += len(text) + 1
-    return "\n".join(parts), starts
+    return "\n".join(parts), starts, rows
 
 
 def parse_document(text: str, path: str) -> Document:
@@ -640,7 +658,7 @@ def _make_clauses(nodes: list[Node], title_token: tuple[str, int] | None, line_c
             else:
                 gh_seen[slug] = 0
             anchor = anchor or slug
-        text, starts = _clause_text(node)
+        text, starts, rows = _clause_text(node)
         start = starts[0][1] if node.kind == "preamble" and starts else node.start
         end = max(node.head_end, starts[-1][1] if starts else start, start)
         parent = by_node[id(node.parent)] if node.parent is not None else None
@@ -656,6 +674,7 @@ def _make_clauses(nodes: list[Node], title_token: tuple[str, int] | None, line_c
             anchor=anchor,
             suppressions=list(node.suppressions),
             line_starts=starts,
+            table_rows=rows,
         )
         by_node[id(node)] = clause
         clauses.append(clause)

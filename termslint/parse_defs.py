@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from termslint.model import Span
+from termslint.model import Span, TableRow
 
 # Words a sentence cut by a line break tends to end on ("... the", "... and").
 SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
@@ -31,6 +31,7 @@ class Segment:
 
     lines: list[TextLine]
     bold: list[tuple[int, int, int]] = field(default_factory=list)  # (line index, start, end)
+    row: TableRow | None = None  # a table row: its one line, offsets from that line's start
 
 
 @dataclass(slots=True)
@@ -148,7 +149,7 @@ def sentence_segments(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
         if out:
             prev = out[-1].lines[-1][0]
             nxt = seg.lines[0][0]
-            if prev and prev[-1] not in ".;:!?" and (
+            if out[-1].row is None and seg.row is None and prev and prev[-1] not in ".;:!?" and (
                 nxt[:1].islower() or prev[-1] == "," or prev.rsplit(None, 1)[-1].lower() in SMALL_WORDS
             ):
                 merged = out[-1]

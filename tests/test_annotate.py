@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -237,14 +236,13 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
 _VOCAB = Vocabulary.load()
 
 
-def test_speed_is_linear_and_quick(vocab: Vocabulary) -> None:
+def test_a_long_clause_yields_a_fact_for_each_paragraph(vocab: Vocabulary) -> None:
     para = ("We collect your name and address when you register. We may use Usage Data for analytics and to "
             "train our models {}. You can opt out in Settings. The governing law is that of Sweden.\n\n")
     doc = make_doc("".join(para.format(i) for i in range(400)))
-    t = time.perf_counter()
     annotate_document(doc, vocab)
-    assert time.perf_counter() - t < 5.0
-    assert len(doc.clauses[0].facts) >= 400
+    ai = [f for f in doc.clauses[0].facts if "ai_training" in f.purposes]
+    assert len(ai) == 400 and all("opt_out_available" in f.conditions for f in ai)
 
 
 def test_heading_line_ends_a_sentence(vocab: Vocabulary) -> None:
@@ -343,3 +341,66 @@ def test_every_builtin_pattern_passes_the_checks_user_patterns_get() -> None:
     from termslint.annotate import _read_builtin
 
     Vocabulary(_read_builtin())  # no trusted set: each pattern compiled alone and checked for backtracking
+
+
+# ---------------------------------------------------------------- tables
+
+def _parsed(markdown: str, vocab: Vocabulary) -> Document:
+    from termslint.parse import parse_document
+
+    doc = parse_document(markdown, "t.md")
+    annotate_document(doc, vocab)
+    return doc
+
+
+PURPOSE_TABLE = """\
+# Privacy notice
+
+## 3. How we use your data
+
+| Purpose | Categories of data | Legal basis |
+|---|---|---|
+| Providing the Service | Account details, Customer Content | Contract |
+| Training our artificial intelligence models | User Generated Content, usage data | Legitimate interests |
+| Sending newsletters | Contact details | Consent |
+| Improving the Service | Customer Content | Consent or legitimate interests |
+"""
+
+
+def test_a_purpose_table_row_is_one_statement(vocab: Vocabulary) -> None:
+    """The data column belongs to the purpose beside it; "User" in a data
+    name is not the subject; a legal basis of consent alone is an opt-in."""
+    (clause,) = [c for c in _parsed(PURPOSE_TABLE, vocab).clauses if c.id == "3"]
+    by_purpose = {p: f for f in clause.facts for p in f.purposes}
+    ai = by_purpose["ai_training"]
+    assert (ai.actor, ai.data, ai.conditions) == ("company", ["customer_content", "service_generated_data"], [])
+    assert ai.span is not None and ai.span.start_line == 8
+    mail = by_purpose["marketing"]
+    assert mail.data == ["personal_data"] and mail.conditions == ["opt_in_consent"]
+    assert [e.text for e in mail.evidence if e.concept == "condition:opt_in_consent"] == ["Consent"]
+    assert by_purpose["product_improvement"].conditions == []  # consent is only one of two bases
+
+
+def test_a_purpose_table_under_an_empty_header_row(vocab: Vocabulary) -> None:
+    """Tables converted from HTML often have an empty Markdown header and the real one as their first row."""
+    converted = PURPOSE_TABLE.replace("| Purpose | Categories of data | Legal basis |\n|---|---|---|\n",
+                                      "|  |  |  |\n|---|---|---|\n| **Purpose** | **Categories of data** | **Legal basis** |\n")
+    (clause,) = [c for c in _parsed(converted, vocab).clauses if c.id == "3"]
+    ai = [f for f in clause.facts if "ai_training" in f.purposes]
+    assert [f.data for f in ai] == [["customer_content", "service_generated_data"]]
+
+
+def test_other_tables_are_read_cell_by_cell_and_row_by_row(vocab: Vocabulary) -> None:
+    """A table without purpose and data columns: the data in a row's last cell
+    never joins the use in the next row's first cell."""
+    table = """\
+# Retention
+
+| Kept for | Record |
+|---|---|
+| one year | Customer Content |
+| We may use backups for any purpose | thirty days |
+"""
+    (clause,) = _parsed(table, vocab).clauses
+    (fact,) = [f for f in clause.facts if "any_purpose" in f.purposes]
+    assert fact.data == [] and fact.text == "We may use backups for any purpose"

@@ -252,3 +252,14 @@ def test_any_text_parses(text: str) -> None:
     except InputError:
         return
     check_document(doc)
+
+
+def test_table_rows_keep_their_cells_in_column_order() -> None:
+    """Empty cells keep their column, even at the edges where the row's text drops them."""
+    doc = parse_document("# T\n\n|  | Purpose | Data |\n|---|---|---|\n| 1 |  | Logs |\n|  | Ads | x |\n", "t.md")
+    (clause,) = doc.clauses
+    assert clause.text == "Purpose | Data\n1 |  | Logs\nAds | x"
+    rows = [(r.table, r.index, [clause.text[a:b] for a, b in r.cells]) for r in clause.table_rows]
+    assert rows == [(1, 0, ["", "Purpose", "Data"]), (1, 1, ["1", "", "Logs"]), (1, 2, ["", "Ads", "x"])]
+    assert [clause.text[r.start:r.end] for r in clause.table_rows] == clause.text.split("\n")
+    assert "table_rows" not in clause.as_dict()  # not part of the policy input
