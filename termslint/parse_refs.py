@@ -26,7 +26,7 @@ from termslint.model import Clause, Reference, Span
 CLAUSE, ANCHOR, DOCUMENT, LAW, EXTERNAL = "clause", "anchor", "document", "law", "external"
 
 _NUM = r"(?:\d{1,4}[A-Z]?(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.(?:\d{1,3}|[A-Z]\b))*)"
-_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|through|to|thru)\s+|\s*[-–]\s*)"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|through|to|thru|et|ou|à)\s+|\s*[-–]\s*)"
 _REF = re.compile(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
@@ -43,8 +43,10 @@ _LAW_WORDS = (
     r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act"
 )
 # Alternatives are disjoint and the repeat bounded, so a miss cannot backtrack badly.
+# "Article 6, paragraph 1(f) of the GDPR": a paragraph or point of the article may come between.
+_SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
 _LAW_AFTER = re.compile(
-    rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
+    rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_SUB_EN}{{0,2}},?\s*(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
     rf"(?P<name>(?:(?:\(?[A-Z][\w.&'’/-]*\)?|of|and|on|for|the|[\d/()]+)\s+){{0,8}}?"
     rf"(?:{_LAW_WORDS}))\b"
 )
@@ -59,7 +61,9 @@ _LAW_BEFORE = re.compile(
 # quater N du Code général des impôts", "articles L. 221-18 et suivants".
 _LAW_AFTER_FR = re.compile(
     r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Z])\b\s*){0,3}(?:et\s+(?:suivants|s\.)\s*)?(?:,\s*)?"
-    r"(?:alinéa\s+\d+\s+)?(?:du|de\s+la|de\s+l['’]|des)\s+(?:nouveau\s+)?"
+    r"(?:(?:alinéa|paragraphe|point|lettre|§)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*"  # "paragraphe 1(f)"
+    r"(?:\s*(?:ou|et)\s*\(?[0-9a-z]{1,3}\))*\s*,?\s*){0,2}"  # "1(c) ou (f)"
+    r"(?:du|de\s+la|de\s+l['’]|des)\s+(?:nouveau\s+)?"
     r"(?i:code|loi|règlement|reglement|directive|décret|decret|ordonnance|traité|convention|RGPD)\b"
 )
 # A French code's article number: legislative (L), regulatory (R) or decree (D) part.

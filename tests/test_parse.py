@@ -128,6 +128,9 @@ def test_reference_spans_and_words() -> None:
     "sans préjudice des articles 2224 et suivants du Code civil.",
     "à l'article 238 quater N du Code général des impôts.",
     "conformément aux articles L. 221-18 et suivants.",
+    "La base légale est l’article 6, paragraphe 1(b) ou (c) du RGPD.",
+    "We rely on Article 6, paragraph 1(f) of the GDPR.",
+    "dans les conditions prévues aux articles 1641 à 1648 et 2232 du code civil.",
 ])
 def test_french_law_references_are_not_clause_references(text: str) -> None:
     from termslint.parse_refs import find_refs
