@@ -57,6 +57,7 @@ from termslint.parse_defs import (
     jsonable,
     sentence_segments,
     snake_case,
+    term_forms,
 )
 from termslint.parse_labels import Label, parse_label, title_like
 from termslint.parse_tree import Event, Node, build_tree, fix_candidates, github_slug, identify
@@ -696,9 +697,10 @@ def _definitions(nodes: list[Node], clauses: list[Clause]) -> dict[str, Definiti
                 clause.defines.append(f.term)
             if f.term not in definitions:
                 definitions[f.term] = Definition(f.term, clause.id, f.span, f.sentence)
-    pattern = compile_terms(list(definitions))
+    forms = term_forms(list(definitions))
+    pattern = compile_terms(forms)
     for clause, offsets in zip(clauses, skip):
-        clause.uses = find_uses(pattern, clause.text, offsets)
+        clause.uses = find_uses(pattern, clause.text, offsets, forms)
     return definitions
 
 

@@ -13,7 +13,7 @@ import datetime as _dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from termslint.model import Span, TableRow
 
@@ -243,18 +243,33 @@ def _line_of(line_offsets: list[int], offset: int) -> int:
     return lo
 
 
-def compile_terms(terms: list[str]) -> re.Pattern[str] | None:
-    """One regex for every defined term, longest first so "Customer Content" beats "Customer"."""
-    if not terms:
+_PLURAL_MARK = re.compile(r"\((?:s|es)\)$")
+
+
+def term_forms(terms: list[str]) -> dict[str, str]:
+    """Each way of writing a defined term, to the term: "Customer(s)" is used as "Customer" too."""
+    forms = {t: t for t in terms}
+    for t in terms:
+        stem = _PLURAL_MARK.sub("", t)
+        if stem and stem != t:
+            forms.setdefault(stem, t)
+    return forms
+
+
+def compile_terms(forms: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for every form of every defined term, longest first so "Customer Content" beats "Customer"."""
+    alts = "|".join(re.escape(t) for t in sorted(set(forms), key=lambda t: (-len(t), t)))
+    if not alts:
         return None
-    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=lambda t: (-len(t), t)))
     # An optional plural: "Customers" uses "Customer".
     # No lookbehind in front: a pattern that starts with its alternatives lets the
     # regex engine skip ahead by first character; the left boundary is checked in find_uses.
     return re.compile(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
 
 
-def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int]) -> list[str]:
+def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int],
+              forms: Mapping[str, str] | None = None) -> list[str]:
+    """The defined terms used in `text` (`forms`: as from `term_forms`)."""
     if pattern is None or not text:
         return []
     used: set[str] = set()
@@ -262,7 +277,7 @@ def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int]
         at = m.start()
         if at in skip_offsets or (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
             continue
-        used.add(m.group(0))
+        used.add(forms.get(m.group(0), m.group(0)) if forms else m.group(0))
     return sorted(used)
 
 

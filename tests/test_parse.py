@@ -266,3 +266,10 @@ def test_table_rows_keep_their_cells_in_column_order() -> None:
     assert rows == [(1, 0, ["", "Purpose", "Data"]), (1, 1, ["1", "", "Logs"]), (1, 2, ["", "Ads", "x"])]
     assert [clause.text[r.start:r.end] for r in clause.table_rows] == clause.text.split("\n")
     assert "table_rows" not in clause.as_dict()  # not part of the policy input
+
+
+def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
+    doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
+                         '3. "Site(s)" means our websites.\n', "t.md")
+    uses = {c.id: c.uses for c in doc.clauses}
+    assert uses == {"1": [], "2": ["Customer(s)"], "3": []}
