@@ -243,14 +243,22 @@ def _line_of(line_offsets: list[int], offset: int) -> int:
     return lo
 
 
-_PLURAL_MARK = re.compile(r"\((?:s|es)\)$")
+_PLURAL_MARK = re.compile(r"\((?:s|es)\)$", re.IGNORECASE)
+# A plural whose singular is plain: "Claims", "Parties"; not "Business", "Bonus", "Analysis".
+_PLURAL = re.compile(r"(?<=[a-z]{2})(?:(?<![sui])(?<!ew)s|(?<=[^aeiou])(?<!ser)(?<!spec)ies)$", re.IGNORECASE)
 
 
 def term_forms(terms: list[str]) -> dict[str, str]:
-    """Each way of writing a defined term, to the term: "Customer(s)" is used as "Customer" too."""
+    """Each way of writing a defined term, to the term.
+
+    "Customer(s)" is used as "Customer" too, and a term defined in the plural
+    ("Claims", "Parties") is used in the singular ("a Claim", "each Party").
+    """
     forms = {t: t for t in terms}
     for t in terms:
         stem = _PLURAL_MARK.sub("", t)
+        if stem == t:
+            stem = _PLURAL.sub(lambda m: "" if len(m.group()) == 1 else ("Y" if m.group().isupper() else "y"), t)
         if stem and stem != t:
             forms.setdefault(stem, t)
     return forms

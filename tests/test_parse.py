@@ -270,6 +270,7 @@ def test_table_rows_keep_their_cells_in_column_order() -> None:
 
 def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
     doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
-                         '3. "Site(s)" means our websites.\n', "t.md")
+                         '3. "Site(s)" means our websites.\n4. "CLAIMS" means demands. "Parties" means you and us.\n'
+                         '5. Each Party may bring a CLAIM; the Business is not a "Bonus".\n', "t.md")
     uses = {c.id: c.uses for c in doc.clauses}
-    assert uses == {"1": [], "2": ["Customer(s)"], "3": []}
+    assert uses == {"1": [], "2": ["Customer(s)"], "3": [], "4": [], "5": ["CLAIMS", "Parties"]}
