@@ -1058,9 +1058,14 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
 # no statement of its own. (After a comma, "..., which we may use to train
 # models" is a statement and keeps its cue.)
 _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
+# An opt-out worded as a condition ("if training is enabled, we use ..."):
+# the company's use, not the user's statement.
+_CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
+# "misrepresent AI Output in contexts where it could cause harm": the modal
+# verb belongs to a clause about a thing, and starts no statement either.
+_SUBORDINATE_THING = re.compile(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
-_CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
 _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1074,7 +1079,8 @@ def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_g
         for a, b in concept.find(text, low, s0, s1):
             if _overlaps((a, b), taken):
                 continue
-            if m == PERMISSION and _RESTRICTIVE_RELATIVE.search(low, max(s0, a - 8), a):
+            if m == PERMISSION and (_RESTRICTIVE_RELATIVE.search(low, max(s0, a - 8), a)
+                                    or _SUBORDINATE_THING.search(low, max(s0, a - 20), a)):
                 continue
             taken.append((a, b))
             cues.append(_Mention("modality", m, a, b))
@@ -1628,8 +1634,17 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
     by_id = {c.id: c for c in doc.clauses}
     # For a clause that ends with a lead-in: the pieces its children continue from.
     lead: dict[str, list[tuple[str, Clause, int]]] = {}
+    # A lead-in with no children of its own ("The following is not permitted:"
+    # closing a preamble) is continued by the untitled items after it, up to a
+    # titled one: by parent id ("" at the top level).
+    sibling_lead: dict[str, list[tuple[str, Clause, int]]] = {}
+    parents = {c.parent for c in doc.clauses}
     for clause in doc.clauses:
         prefix = lead.get(clause.parent or "", []) if clause.parent in by_id else []
+        if clause.title is not None:
+            sibling_lead.pop(clause.parent or "", None)
+        elif not prefix:
+            prefix = sibling_lead.get(clause.parent or "", [])
         pieces: list[_Piece] = []
         parts: list[str] = []
         pos = 0
@@ -1655,6 +1670,8 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
             if sents:
                 a, b = sents[-1]
                 lead[clause.id] = (prefix + [(clause.text[a:b], clause, a)])[-3:]
+                if clause.id not in parents:
+                    sibling_lead[clause.parent or ""] = lead[clause.id]
 
 
 def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> bool:

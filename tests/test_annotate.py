@@ -404,3 +404,22 @@ def test_other_tables_are_read_cell_by_cell_and_row_by_row(vocab: Vocabulary) ->
     (clause,) = _parsed(table, vocab).clauses
     (fact,) = [f for f in clause.facts if "any_purpose" in f.purposes]
     assert fact.data == [] and fact.text == "We may use backups for any purpose"
+
+
+def test_a_lead_in_without_children_is_continued_by_the_untitled_items_after_it(vocab: Vocabulary) -> None:
+    """A preamble that ends "The following is not permitted:" governs the list items after it, up to a heading."""
+    markdown = """\
+# Community rules
+
+These rules apply to everyone. The following is not permitted in relation to the Service:
+
+1. scraping the Service by automated means;
+2. using any Content to train a machine learning model.
+
+## Our rights
+
+3. We may use Content to train our machine learning models.
+"""
+    doc = _parsed(markdown, vocab)
+    modality = {c.id: [f.modality for f in c.facts if "ai_training" in f.purposes] for c in doc.clauses}
+    assert modality["2"] == ["prohibition"] and modality["our-rights/3"] == ["permission"]
