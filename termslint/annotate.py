@@ -1061,6 +1061,9 @@ _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
 # the company's use, not the user's statement.
 _CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
+_CONDITIONAL_BEFORE = re.compile(  # "Unless you opt out, we use ...", "If you do not turn off ..."
+    r"\b(?:if|unless|until|when|where|once)\s+(?:you|users?|customers?|the\s+user)\s+"
+    r"(?:(?:do|does|have|has|choose|chooses|decide|decides)\s+(?:not\s+)?(?:to\s+)?)?$")
 # "misrepresent AI Output in contexts where it could cause harm": the modal
 # verb belongs to a clause about a thing, and starts no statement either.
 _SUBORDINATE_THING = re.compile(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
@@ -1258,7 +1261,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         # "To stop us using ..., email ...", "Turn off training in Settings":
         # an opt-out with no company subject before it is the user's. ("If
         # training is enabled, we use ...": a condition on the company's use.)
-        opt_outs = [c.start for c in seg_c if c.name == "opt_out_available" and not _CONDITIONAL.match(low, c.start)]
+        opt_outs = [c.start for c in seg_c if c.name == "opt_out_available" and not _CONDITIONAL.match(low, c.start)
+                    and not _CONDITIONAL_BEFORE.search(low, max(a, c.start - 40), c.start)]
         if cue is None and opt_outs:
             if not any(m.name != USER and a <= m.start < min(opt_outs) for m in actors):
                 actor, actor_m = USER, None
