@@ -2,7 +2,10 @@
 # title: Licence over customer content not limited to the service
 # description: |
 #   Flags a licence over customer content, granted to the company or a third
-#   party, that is not limited to providing the service.
+#   party, that is not limited to providing the service: neither its words
+#   ("solely to provide the Services") nor its purposes (a licence "to host
+#   and transmit Customer Data to provide the Service" names no other) tie it
+#   to the service.
 # custom:
 #   code: TL202
 #   name: licence-beyond-service
@@ -31,6 +34,15 @@ beyond_service(f) if {
 	is_object(f.license)
 	"customer_content" in f.data
 	not f.license.limited_to_service == true
+	not for_the_service_only(f)
+}
+
+# The licence names purposes, and each is running the service.
+for_the_service_only(f) if {
+	count(f.purposes) > 0
+	every p in f.purposes {
+		p in lib.benign_purposes
+	}
 }
 
 warn contains f if {

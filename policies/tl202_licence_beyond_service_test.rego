@@ -33,3 +33,13 @@ test_fact_without_licence_passes if {
 	g := fx.fact({"data": ["customer_content"], "purposes": ["providing_service"]})
 	count(rule.warn) == 0 with input as fx.doc([fx.clause("10.1", [g])])
 }
+
+test_licence_whose_only_purpose_is_the_service_passes if {
+	l := object.union(licence({"worldwide": true}), {"purposes": ["providing_service"]})
+	count(rule.warn) == 0 with input as fx.doc([fx.clause("17.1", [l])])
+}
+
+test_licence_for_the_service_and_more_is_flagged if {
+	l := object.union(licence({"worldwide": true}), {"purposes": ["providing_service", "product_improvement"]})
+	count(rule.warn) == 1 with input as fx.doc([fx.clause("10.4", [l])])
+}
