@@ -42,9 +42,9 @@ _LAW_WORDS = (
     r"Standard\s+Contractual\s+Clauses|SCCs?|Clauses|DSA|DMA|BGB|UWG|TMG|TTDSG|DSGVO|RGPD|LOPDGDD|CDA|"
     r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act"
 )
-# Alternatives are disjoint and the repeat bounded, so a miss cannot backtrack badly.
 # "Article 6, paragraph 1(f) of the GDPR": a paragraph or point of the article may come between.
 _SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
+# Alternatives are disjoint and the repeats bounded, so a miss cannot backtrack badly.
 _LAW_AFTER = re.compile(
     rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_SUB_EN}{{0,2}},?\s*(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
     rf"(?P<name>(?:(?:\(?[A-Z][\w.&'’/-]*\)?|of|and|on|for|the|[\d/()]+)\s+){{0,8}}?"
