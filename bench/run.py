@@ -207,7 +207,7 @@ def bench_cold(file: Path, runs: int) -> None:
     # that at install time), so each timed run loads .pyc files, not sources.
     # The bytecode goes to a temporary folder, for both commands alike.
     with tempfile.TemporaryDirectory(prefix="termslint-cold-") as tmp:
-        _bench_cold(file, runs, Path(tmp))
+        _bench_cold(file.resolve(), runs, Path(tmp))  # the commands run in an empty folder
 
 
 def _bench_cold(file: Path, runs: int, tmp: Path) -> None:
