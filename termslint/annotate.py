@@ -1067,6 +1067,9 @@ _CONDITIONAL_BEFORE = re.compile(  # "Unless you opt out, we use ...", "If you d
 # "misrepresent AI Output in contexts where it could cause harm": the modal
 # verb belongs to a clause about a thing, and starts no statement either.
 _SUBORDINATE_THING = re.compile(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
+# "If you would prefer that your chats are not used ..., turn off ...": the
+# "not" is the user's wish, and the statement is the instruction after it.
+_USER_PREFERENCE = re.compile(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?\bnot\s+(?:be\s+)?\w+")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
 _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
@@ -1074,7 +1077,8 @@ _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\
 
 def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_grant: bool = False) -> list[_Mention]:
     cues: list[_Mention] = []
-    taken: list[tuple[int, int]] = []
+    # The user's wish states no rule: no cue inside it.
+    taken: list[tuple[int, int]] = [(w.start(), w.end()) for w in _USER_PREFERENCE.finditer(low, s0, s1)]
     for m in _MODALITY_PRIORITY:
         concept = vocab.modality.get(m)
         if concept is None or (m == GRANT and skip_grant):
