@@ -275,9 +275,8 @@ def compile_terms(forms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
 
 
-def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int],
-              forms: Mapping[str, str] | None = None) -> list[str]:
-    """The defined terms used in `text` (`forms`: as from `term_forms`)."""
+def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int], forms: Mapping[str, str]) -> list[str]:
+    """The defined terms used in `text` (`pattern` and `forms`: from `compile_terms` and `term_forms`)."""
     if pattern is None or not text:
         return []
     used: set[str] = set()
@@ -285,7 +284,7 @@ def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int]
         at = m.start()
         if at in skip_offsets or (at and (text[at - 1].isalnum() or text[at - 1] == "_")):
             continue
-        used.add(forms.get(m.group(0), m.group(0)) if forms else m.group(0))
+        used.add(forms[m.group(0)])
     return sorted(used)
 
 
