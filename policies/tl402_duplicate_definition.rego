@@ -2,7 +2,9 @@
 # title: Term defined more than once
 # description: |
 #   Flags a defined term that two clauses define, or that one clause defines
-#   twice. The finding is on each repeat after the first definition.
+#   twice. The finding is on each repeat after the first definition. A file
+#   that bundles several agreements, each numbered from 1 again, is read as
+#   parts that each define their own terms.
 # custom:
 #   code: TL402
 #   name: duplicate-definition
@@ -30,8 +32,10 @@ warn contains f if {
 	some i, row in rows
 	i > 0
 	rows[i - 1][0] == row[0]
+	part := lib.part_of(row[1])
+	lib.part_of(rows[i - 1][1]) == part
 	c := input.clauses[row[1]]
-	definers := [where(input.clauses[r[1]]) | some r in rows; r[0] == row[0]]
+	definers := [where(input.clauses[r[1]]) | some r in rows; r[0] == row[0]; lib.part_of(r[1]) == part]
 	f := {
 		"code": "TL402",
 		"msg": sprintf("\"%s\" is defined more than once: in %s", [row[0], lib.join_words(definers)]),

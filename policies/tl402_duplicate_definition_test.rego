@@ -30,3 +30,57 @@ test_distinct_terms_pass if {
 test_no_definitions_pass if {
 	count(rule.warn) == 0 with input as fx.doc([fx.clause("1", [])])
 }
+
+part_clause(id, number, parent, terms, line) := fx.clause_with(id, [], {
+	"number": number,
+	"parent": parent,
+	"defines": terms,
+	"span": fx.span(line),
+})
+
+# Two agreements in one file, the second numbered from 1 again under its own
+# heading: each defines "Services" and "Fees" for itself.
+bundle(second_terms) := fx.doc([
+	part_clause("1", "1", null, [], 1),
+	part_clause("1.1", "1.1", "1", ["Fees", "Services"], 2),
+	part_clause("2", "2", null, [], 3),
+	part_clause("supplier-agreement", null, null, [], 4),
+	part_clause("supplier-agreement/1", "1", "supplier-agreement", [], 5),
+	part_clause("supplier-agreement/1.1", "1.1", "supplier-agreement/1", second_terms, 6),
+	part_clause("supplier-agreement/2", "2", "supplier-agreement", ["Fees"], 7),
+])
+
+test_each_bundled_agreement_defines_its_own_terms if {
+	count(rule.warn) == 0 with input as bundle(["Services"])
+}
+
+test_repeat_within_a_bundled_agreement_is_flagged if {
+	result := rule.warn with input as bundle(["Services", "Fees"])
+	count(result) == 1
+	some f in result
+	f.clause == "supplier-agreement/2"
+	# Only the second agreement's definitions are named (lines 6 and 7, not 2).
+	f.msg == "\"Fees\" is defined more than once: in clause 1.1 (line 6) and clause 2 (line 7)"
+}
+
+# A list numbered from 1 inside clause 3 is not a new agreement.
+test_list_numbered_from_one_inside_a_clause_opens_no_part if {
+	d := fx.doc([
+		part_clause("2", "2", null, ["Fees"], 1),
+		part_clause("3", "3", null, [], 2),
+		part_clause("3.1", "1", "3", [], 3),
+		part_clause("3.2", "2", "3", ["Fees"], 4),
+	])
+	count(rule.warn) == 1 with input as d
+}
+
+# "01. ... 02." numbering, as converted documents often carry.
+test_zero_padded_numbers_are_read if {
+	d := fx.doc([
+		part_clause("01", "01", null, ["Fees"], 1),
+		part_clause("02", "02", null, [], 2),
+		part_clause("annex", null, null, [], 3),
+		part_clause("annex/01", "01", "annex", ["Fees"], 4),
+	])
+	count(rule.warn) == 0 with input as d
+}

@@ -73,6 +73,43 @@ definition_rows := sort([[t, i, c.id] |
 	some t in c.defines
 ])
 
+# A file that bundles several agreements or policies ("... Services Agreement"
+# followed by "... Supplier Agreement", or "Part A" and "Part B") numbers each
+# from 1 again. A new part opens at a top-level clause (such as the heading
+# "Part B") that lies between a clause numbered 2 or higher and the next
+# numbered clause, numbered 1 or 1.x. A list numbered from 1 inside a clause
+# has no top-level clause before it, and opens no part. Each part defines its
+# own terms.
+part_starts := [start |
+	some k, i in numbered_positions
+	k > 0
+	leading_number(input.clauses[i].number) == 1
+	previous := numbered_positions[k - 1]
+	leading_number(input.clauses[previous].number) > 1
+	tops := {j |
+		some j in numbers.range(previous + 1, i)
+		not is_string(input.clauses[j].parent)
+	}
+	count(tops) > 0
+	start := min(tops)
+]
+
+numbered_positions := [i |
+	some i, c in input.clauses
+	is_string(c.number)
+	regex.match(`^[0-9]`, c.number)
+]
+
+# The number a clause number starts with: 12 for "12.3(b)", 1 for "01".
+# (to_number refuses leading zeros.)
+leading_number(n) := to_number(digits) if {
+	digits := trim_left(regex.find_n(`^[0-9]+`, n, 1)[0], "0")
+	digits != ""
+} else := 0
+
+# The part of the document the clause at position i belongs to (0: the first).
+part_of(i) := count([s | some s in part_starts; s <= i])
+
 # [parent, number, clause position] for every numbered clause, sorted likewise.
 number_rows := sort([[parent_key(c), c.number, i] |
 	some i, c in input.clauses
