@@ -1058,6 +1058,10 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
 # no statement of its own. (After a comma, "..., which we may use to train
 # models" is a statement and keeps its cue.)
 _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
+# How far (in characters) before a condition that names no use ("You can opt
+# out of this in Settings.") the use it refers to may end: "this" is the
+# statement just before, not one a page earlier in a long clause.
+_CONDITION_REACH = 300
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
 # the company's use, not the user's statement.
 _CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
@@ -1273,7 +1277,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         if not seg_p and not (modality == GRANT and (seg_d or actor != USER)):
             if cond_names and facts:
                 _attach(facts[-1], seg_c)
-            elif cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions) and not seg_d:
+            elif (cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions)
+                  and not seg_d and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
             continue
         inherited: set[str] = set()
@@ -1342,7 +1347,9 @@ def _link_opt_outs(facts: list[_RawFact]) -> None:
         if f.actor != USER or "opt_out_available" not in f.conditions:
             continue
         for g in facts[:i]:
-            if g.actor != USER and g.modality in (GRANT, PERMISSION) and (not f.purposes or g.purposes & f.purposes):
+            if g.actor == USER or g.modality not in (GRANT, PERMISSION):
+                continue
+            if g.purposes & f.purposes or (not f.purposes and f.sentence[0] - g.sentence[1] <= _CONDITION_REACH):
                 g.conditions.add("opt_out_available")
 
 
