@@ -76,3 +76,22 @@ test_public_data_passes if {
 	g := object.union(ai_grant, {"data": ["public_data"]})
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [g])])
 }
+
+# A consent in the same clause over something else ("With your permission, we
+# may share a ticket with an expert to answer your request": no purpose the
+# vocabulary knows, no customer data) is no choice over the training.
+test_consent_over_other_things_in_the_same_clause_is_flagged if {
+	other := fx.fact({"modality": "grant", "data": [], "purposes": [], "conditions": ["opt_in_consent"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("3", [ai_grant, other])])
+}
+
+test_consent_over_the_same_data_in_the_same_clause_passes if {
+	same := fx.fact({"modality": "permission", "data": ["customer_content"], "purposes": [], "conditions": ["opt_in_consent"]})
+	g := fx.fact({"data": ["customer_content"], "purposes": ["ai_training"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("3", [g, same])])
+}
+
+test_users_opt_out_naming_no_use_in_the_same_clause_passes if {
+	this := object.union(opt_out, {"data": [], "purposes": []})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("3", [ai_grant, this])])
+}

@@ -1062,6 +1062,9 @@ _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
 # out of this in Settings.") the use it refers to may end: "this" is the
 # statement just before, not one a page earlier in a long clause.
 _CONDITION_REACH = 300
+# A statement that names its own purpose, even one the vocabulary does not
+# know, does not borrow the purposes of the statement before.
+_OWN_PURPOSE = re.compile(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
 # the company's use, not the user's statement.
 _CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
@@ -1263,7 +1266,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             # "for that purpose", "to do so": the purposes named just before.
             ref = vocab.purpose_references.search(text, a, b)
             source = facts[-1] if facts else (prev[-1] if prev else None)
-            if ref is not None and source is not None and source.purposes:
+            # ("Where you give us permission to do so, we may disclose it for
+            # the purpose of answering your request": a purpose of its own.)
+            if ref is not None and source is not None and source.purposes and not _OWN_PURPOSE.search(low, a, b):
                 seg_p = [_Mention("purpose", p, ref.start(), ref.end()) for p in sorted(source.purposes)]
         cond_names = {c.name for c in seg_c}
         # "To stop us using ..., email ...", "Turn off training in Settings":
@@ -1349,6 +1354,8 @@ def _link_opt_outs(facts: list[_RawFact]) -> None:
         for g in facts[:i]:
             if g.actor == USER or g.modality not in (GRANT, PERMISSION):
                 continue
+            if f.purposes and "ai_training" in g.purposes - f.purposes:
+                continue  # opting out of marketing is no choice over training
             if g.purposes & f.purposes or (not f.purposes and f.sentence[0] - g.sentence[1] <= _CONDITION_REACH):
                 g.conditions.add("opt_out_available")
 

@@ -284,6 +284,28 @@ def test_bounded_or_negated_any_purpose(vocab: Vocabulary) -> None:
     assert f.purposes == ["any_purpose"] and f.modality == "permission"
 
 
+def test_purpose_reference_is_not_borrowed_by_a_statement_with_its_own_purpose(vocab: Vocabulary) -> None:
+    """'to do so' borrows the purposes named before only when the statement names none of its own."""
+    facts = annotate_sentence("We may use your support tickets to train our AI models. Where you give us express "
+                              "permission to do so, we may share a ticket with an outside expert for the purpose "
+                              "of answering your request.", vocab)
+    consented = [f for f in facts if "opt_in_consent" in f.conditions]
+    assert consented and not any("ai_training" in f.purposes for f in consented)
+    facts = annotate_sentence("We may use your support tickets to train our AI models. If you ask us to stop "
+                              "doing so, we may still use them to do so for tickets already reviewed.", vocab)
+    assert all("ai_training" in f.purposes for f in facts if f.actor == "company")
+
+
+def test_opting_out_of_marketing_is_no_choice_over_training(vocab: Vocabulary) -> None:
+    text = ("We may use your personal data for marketing and to train our AI models. "
+            "You can object to the use of your personal data for direct marketing at any time.")
+    (use,) = [f for f in annotate_sentence(text, vocab) if f.actor == "company"]
+    assert "ai_training" in use.purposes and "opt_out_available" not in use.conditions
+    text = "We may use your personal data for marketing. You can opt out of marketing at any time."
+    (use,) = [f for f in annotate_sentence(text, vocab) if f.actor == "company"]
+    assert "opt_out_available" in use.conditions
+
+
 def test_restrictive_relative_clause_starts_no_statement(vocab: Vocabulary) -> None:
     """'for any purpose which may benefit us' stays inside the licence grant."""
     facts = annotate_sentence("You grant us a perpetual, sublicensable licence to use and otherwise exploit "

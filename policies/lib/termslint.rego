@@ -305,21 +305,42 @@ opt_out_covers(cats) if {
 	d in cats
 }
 
-# A choice stated in the clause itself or in a clause it refers to.
-local_choice(c) if {
+# A choice, stated in the clause itself or in a clause it refers to, that
+# reaches the use f.
+local_choice(c, f) if {
 	some g in c.facts
 	has_choice(g)
-	choice_covers_ai(g)
+	choice_reaches(g, f)
 }
 
-local_choice(c) if {
+local_choice(c, f) if {
 	some r in c.refs
 	r.kind == "clause"
 	r.resolved == true
 	target := clauses_by_id[r.target]
 	some g in target.facts
 	has_choice(g)
-	choice_covers_ai(g)
+	choice_reaches(g, f)
+}
+
+# A choice reaches an AI-training use when it names AI training (or any
+# purpose), or names no purpose and is the user's ("You can opt out of this")
+# or is over the same data. "With your permission, we may share it with an
+# expert to answer your request" names a purpose the vocabulary does not know,
+# over no customer data: it is no choice over training.
+choice_reaches(g, f) if "ai_training" in g.purposes
+
+choice_reaches(g, f) if "any_purpose" in g.purposes
+
+choice_reaches(g, f) if {
+	count(g.purposes) == 0
+	g.actor == "user"
+}
+
+choice_reaches(g, f) if {
+	count(g.purposes) == 0
+	some d in g.data
+	d in f.data
 }
 
 unchosen_ai_use(f) if {
@@ -334,8 +355,7 @@ unchosen_ai_use(f) if {
 # TL303 reads it to escalate a new AI-training use to an error.
 ai_training_without_choice[c.id] := positions if {
 	some c in input.clauses
-	not local_choice(c)
-	positions := [i | some i, f in c.facts; unchosen_ai_use(f)]
+	positions := [i | some i, f in c.facts; unchosen_ai_use(f); not local_choice(c, f)]
 	count(positions) > 0
 }
 
