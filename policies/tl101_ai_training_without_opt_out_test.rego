@@ -95,3 +95,8 @@ test_users_opt_out_naming_no_use_in_the_same_clause_passes if {
 	this := object.union(opt_out, {"data": [], "purposes": []})
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("3", [ai_grant, this])])
 }
+
+test_consent_to_any_use_of_other_data_in_the_same_clause_is_flagged if {
+	feedback := fx.fact({"modality": "grant", "data": [], "purposes": ["any_purpose"], "conditions": ["opt_in_consent"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("3.5", [ai_grant, feedback])])
+}

@@ -323,14 +323,20 @@ local_choice(c, f) if {
 	choice_reaches(g, f)
 }
 
-# A choice reaches an AI-training use when it names AI training (or any
-# purpose), or names no purpose and is the user's ("You can opt out of this")
-# or is over the same data. "With your permission, we may share it with an
-# expert to answer your request" names a purpose the vocabulary does not know,
-# over no customer data: it is no choice over training.
+# A choice reaches an AI-training use when it names AI training, or any
+# purpose over the same data, or names no purpose and is the user's ("You can
+# opt out of this") or is over the same data. "With your permission, we may
+# share it with an expert to answer your request" names a purpose the
+# vocabulary does not know, over no customer data, and "If you choose to send
+# us feedback, we may use it for any purpose" is over other data: neither is a
+# choice over training.
 choice_reaches(g, f) if "ai_training" in g.purposes
 
-choice_reaches(g, f) if "any_purpose" in g.purposes
+choice_reaches(g, f) if {
+	"any_purpose" in g.purposes
+	some d in g.data
+	d in f.data
+}
 
 choice_reaches(g, f) if {
 	count(g.purposes) == 0
