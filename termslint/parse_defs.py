@@ -253,9 +253,16 @@ def term_forms(terms: list[str]) -> dict[str, str]:
 
     "Customer(s)" is used as "Customer" too, and a term defined in the plural
     ("Claims", "Parties") is used in the singular ("a Claim", "each Party").
+    A term defined in capitals ("PERSONAL DATA means ...") is used as
+    "Personal Data" or "personal data"; a single word in capitals may be an
+    acronym ("GDPR", "PIPEDA") and keeps its case, unless it is long.
     """
     forms = {t: t for t in terms}
     for t in terms:
+        if t.isupper() and (" " in t or len(t) >= 7):
+            base = _PLURAL_MARK.sub("", t)
+            forms.setdefault(base.title(), t)
+            forms.setdefault(base.lower(), t)
         stem = _PLURAL_MARK.sub("", t)
         if stem == t:
             stem = _PLURAL.sub(lambda m: "" if len(m.group()) == 1 else ("Y" if m.group().isupper() else "y"), t)

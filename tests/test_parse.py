@@ -274,3 +274,10 @@ def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
                          '5. Each Party may bring a CLAIM; the Business is not a "Bonus".\n', "t.md")
     uses = {c.id: c.uses for c in doc.clauses}
     assert uses == {"1": [], "2": ["Customer(s)"], "3": [], "4": [], "5": ["CLAIMS", "Parties"]}
+
+
+def test_a_term_defined_in_capitals_is_used_in_any_case_unless_it_may_be_an_acronym() -> None:
+    doc = parse_document('# T\n\n1. PERSONAL DATA means data about a person. "GDPR" means the EU regulation.\n'
+                         '2. We protect Personal Data under the gdpr.\n3. We delete personal data on request.\n', "t.md")
+    uses = {c.id: c.uses for c in doc.clauses}
+    assert uses == {"1": [], "2": ["PERSONAL DATA"], "3": ["PERSONAL DATA"]}
