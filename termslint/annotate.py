@@ -1065,6 +1065,9 @@ _CONDITION_REACH = 300
 # A statement that names its own purpose, even one the vocabulary does not
 # know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = re.compile(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
+_USE_NOUN = re.compile(r"\b(?:processing|use)\b")
+# "the data that we process": a subject inside a relative clause.
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom?)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
 # the company's use, not the user's statement.
 _CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
@@ -1266,6 +1269,11 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             # "for that purpose", "to do so": the purposes named just before.
             ref = vocab.purpose_references.search(text, a, b)
             source = facts[-1] if facts else (prev[-1] if prev else None)
+            # "Where processing is based on consent, withdraw your consent to
+            # such processing": the processing named earlier in the sentence.
+            if (ref is not None and ref.group(0).lower().endswith(("processing", "use", "uses"))
+                    and _USE_NOUN.search(low, s0, ref.start())):
+                ref = None
             # ("Where you give us permission to do so, we may disclose it for
             # the purpose of answering your request": a purpose of its own.)
             if ref is not None and source is not None and source.purposes and not _OWN_PURPOSE.search(low, a, b):
@@ -1277,7 +1285,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         opt_outs = [c.start for c in seg_c if c.name == "opt_out_available" and not _CONDITIONAL.match(low, c.start)
                     and not _CONDITIONAL_BEFORE.search(low, max(a, c.start - 40), c.start)]
         if cue is None and opt_outs:
-            if not any(m.name != USER and a <= m.start < min(opt_outs) for m in actors):
+            # ("Request erasure of the data that we process, or withdraw your
+            # consent": "we" in a relative clause is no subject.)
+            if not any(m.name != USER and a <= m.start < min(opt_outs)
+                       and not _RELATIVE_BEFORE.search(low, max(a, m.start - 8), m.start) for m in actors):
                 actor, actor_m = USER, None
         if not seg_p and not (modality == GRANT and (seg_d or actor != USER)):
             if cond_names and facts:
