@@ -52,6 +52,7 @@ from termslint.model import (
     Span,
     TableRow,
 )
+from termslint.parse_defs import term_forms
 
 __all__ = [
     "Vocabulary",
@@ -846,6 +847,7 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow]) -> _Sente
 class _Context:
     vocab: Vocabulary
     term_category: dict[str, str] = field(default_factory=dict)
+    term_forms: dict[str, str] = field(default_factory=dict)  # each way of writing a categorised term, to the term
     defined: re.Pattern[str] | None = None  # categorised defined terms, case-sensitive
     company: re.Pattern[str] | None = None  # the company's own names
     user: re.Pattern[str] | None = None
@@ -887,11 +889,13 @@ def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None
     return max(scores, key=lambda k: (scores[k], -order.index(k) if k in order else -99))
 
 
-def _alternation(names: Iterable[str]) -> re.Pattern[str] | None:
+def _alternation(names: Iterable[str], plural: bool = False) -> re.Pattern[str] | None:
+    """One regex for the names; with `plural`, "Submissions" matches the name "Submission" (group "name")."""
     uniq = sorted({n for n in names if n}, key=len, reverse=True)
     if not uniq:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in uniq) + r")(?![\w-])")
+    ending = r"(?:s|es)?" if plural else ""
+    return re.compile(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
 
 
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
@@ -930,7 +934,11 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
                 for n in names:
                     if n.lower() not in {"we", "us", "our", "you", "your"} and n[:1].isupper():
                         target.add(n)
-    ctx.defined = _alternation(ctx.term_category)
+    # Each way of writing a data term: "Input(s)" as "Input", "Submissions" as
+    # "Submission", "CUSTOMER DATA" as "Customer Data" (not "customer data":
+    # the plain words may mean something else).
+    ctx.term_forms = {f: t for f, t in term_forms(list(ctx.term_category)).items() if f == t or not f.islower()}
+    ctx.defined = _alternation(ctx.term_forms, plural=True)
     ctx.company = _alternation(company - set(ctx.term_category))
     ctx.user = _alternation(user - set(ctx.term_category) - company)
     return ctx
@@ -980,7 +988,7 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[s
     found: list[tuple[int, int, int, str, tuple[str, ...]]] = []  # (priority, start, end, cat, quals)
     if ctx.defined is not None:
         for m in ctx.defined.finditer(text, s0, s1):
-            found.append((0, m.start(), m.end(), ctx.term_category[m.group(0)], ()))
+            found.append((0, m.start(), m.end(), ctx.term_category[ctx.term_forms[m.group("name")]], ()))
     if vocab.subset is not None and (cand is None or "subset" in cand):
         for m in vocab.subset.finditer(text, low, s0, s1):
             qs = list(vocab.qualifier.finditer(m.group(0)))
