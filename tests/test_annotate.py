@@ -293,7 +293,8 @@ def test_purpose_reference_is_not_borrowed_by_a_statement_with_its_own_purpose(v
     assert consented and not any("ai_training" in f.purposes for f in consented)
     facts = annotate_sentence("We may use your support tickets to train our AI models. If you ask us to stop "
                               "doing so, we may still use them to do so for tickets already reviewed.", vocab)
-    assert all("ai_training" in f.purposes for f in facts if f.actor == "company")
+    # Without a purpose of its own, the second statement borrows the training.
+    assert [f.purposes for f in facts if f.actor == "company"] == [["ai_training"], ["ai_training"]]
 
 
 def test_opting_out_of_marketing_is_no_choice_over_training(vocab: Vocabulary) -> None:
