@@ -3,7 +3,8 @@
 # description: |
 #   Flags a grant or permission that lets the company or a third party use
 #   customer content, personal data or service-generated data "for any
-#   purpose". Prohibitions are never flagged.
+#   purpose". Prohibitions are never flagged, nor uses that need the user's
+#   opt-in consent or that are limited to aggregated or de-identified data.
 # custom:
 #   code: TL102
 #   name: any-purpose-data-use
@@ -33,6 +34,17 @@ any_purpose_use(f) if {
 	lib.uses_data(f)
 	"any_purpose" in f.purposes
 	count(lib.ai_data_of(f)) > 0
+	# "... for any other purpose, with your consent", "aggregated or
+	# de-identified data ... for any purpose": limited, as the fix advises.
+	not "opt_in_consent" in f.conditions
+	not deidentified_use(f)
+}
+
+# The data is described as identifying no one. ("... and aggregate your User
+# Content ... for any purpose" only names aggregation among the uses.)
+deidentified_use(f) if {
+	"aggregated_or_deidentified" in f.conditions
+	"deidentified_data" in f.data
 }
 
 deny contains f if {

@@ -39,3 +39,23 @@ test_user_permission_passes if {
 	g := object.union(any_use, {"actor": "user"})
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.2", [g])])
 }
+
+test_any_purpose_with_opt_in_consent_passes if {
+	g := object.union(any_use, {"conditions": ["opt_in_consent"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("7", [g])])
+}
+
+test_any_purpose_of_deidentified_data_passes if {
+	g := object.union(any_use, {"data": ["personal_data", "deidentified_data"], "conditions": ["aggregated_or_deidentified"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("7", [g])])
+}
+
+test_any_purpose_with_deemed_consent_is_flagged if {
+	g := object.union(any_use, {"conditions": ["deemed_consent"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.2", [g])])
+}
+
+test_any_purpose_of_data_the_company_may_aggregate_is_flagged if {
+	g := object.union(any_use, {"data": ["customer_content"], "conditions": ["aggregated_or_deidentified"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("7", [g])])
+}
