@@ -91,8 +91,11 @@ test_consent_over_the_same_data_in_the_same_clause_passes if {
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("3", [g, same])])
 }
 
-test_users_opt_out_naming_no_use_in_the_same_clause_passes if {
-	this := object.union(opt_out, {"data": [], "purposes": []})
+# The user's choice naming no use, in the same clause ("You can choose to
+# allow this"). An opt-out would also clear the use from anywhere in the
+# document (opt_out_covers); an opt-in is cleared only by being local.
+test_users_choice_naming_no_use_in_the_same_clause_passes if {
+	this := fx.fact({"modality": "permission", "actor": "user", "data": [], "purposes": [], "conditions": ["opt_in_consent"]})
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("3", [ai_grant, this])])
 }
 

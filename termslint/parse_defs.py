@@ -259,11 +259,10 @@ def term_forms(terms: list[str]) -> dict[str, str]:
     """
     forms = {t: t for t in terms}
     for t in terms:
-        if t.isupper() and (" " in t or len(t) >= 7):
-            base = _PLURAL_MARK.sub("", t)
-            forms.setdefault(base.title(), t)
-            forms.setdefault(base.lower(), t)
         stem = _PLURAL_MARK.sub("", t)
+        if t.isupper() and (" " in t or len(t) >= 7):
+            forms.setdefault(stem.title(), t)
+            forms.setdefault(stem.lower(), t)
         if stem == t:
             stem = _PLURAL.sub(lambda m: "" if len(m.group()) == 1 else ("Y" if m.group().isupper() else "y"), t)
         if stem and stem != t:
