@@ -976,6 +976,11 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
+# "You can object to our use of your information to train our models": the
+# user's choice names no particular data, so it covers all of theirs (as a
+# choice that names no data does), not only the category the words fall in.
+_ALL_USER_DATA = re.compile(r"your\s+(?:information|info|data)", re.IGNORECASE)
+_CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = re.compile(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
@@ -1088,6 +1093,9 @@ _SUBORDINATE_THING = re.compile(r"\b(?:where|wherever|when|whenever|if|in\s+whic
 # "If you would prefer that your chats are not used ..., turn off ...": the
 # "not" is the user's wish, and the statement is the instruction after it.
 _USER_PREFERENCE = re.compile(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?\bnot\s+(?:be\s+)?\w+")
+# "... the data of users who have not opted out": the "not" describes the
+# users; the statement is the use, and the choice is its condition.
+_CHOOSER_RELATIVE = re.compile(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
 _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
@@ -1095,8 +1103,9 @@ _NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\
 
 def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_grant: bool = False) -> list[_Mention]:
     cues: list[_Mention] = []
-    # The user's wish states no rule: no cue inside it.
+    # The user's wish, and a description of who chose, state no rule: no cue inside them.
     taken: list[tuple[int, int]] = [(w.start(), w.end()) for w in _USER_PREFERENCE.finditer(low, s0, s1)]
+    taken += [(w.start(), w.end()) for w in _CHOOSER_RELATIVE.finditer(low, s0, s1)]
     for m in _MODALITY_PRIORITY:
         concept = vocab.modality.get(m)
         if concept is None or (m == GRANT and skip_grant):
@@ -1339,11 +1348,15 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             beneficiaries.add(actor)
             if third or "sharing" in {p.name for p in seg_p}:
                 beneficiaries.add(THIRD_PARTY)
+        fact_data = {d.name for d in seg_d} | inherited
+        if (actor == USER and seg_d and {c.name for c in seg_c} & _CHOICES
+                and all(_ALL_USER_DATA.fullmatch(text, d.start, d.end) for d in seg_d)):
+            fact_data = set()  # a choice over "your information" is over everything of the user's
         facts.append(
             _RawFact(
                 modality=modality,
                 actor=actor,
-                data={d.name for d in seg_d} | inherited,
+                data=fact_data,
                 purposes={p.name for p in seg_p},
                 conditions={c.name for c in seg_c} | inherited_conds,
                 license=license,
