@@ -1077,6 +1077,8 @@ _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
 _CONDITION_REACH = 300
 # A statement that names its own purpose, even one the vocabulary does not
 # know, does not borrow the purposes of the statement before.
+_ASKED_TO = re.compile(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
+_USE_VERB = re.compile(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")
 _OWN_PURPOSE = re.compile(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = re.compile(r"\b(?:processing|use)\b")
 # "the data that we process": a subject inside a relative clause.
@@ -1290,6 +1292,13 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             # such processing": the processing named earlier in the sentence.
             if (ref is not None and ref.group(0).lower().endswith(("processing", "use", "uses"))
                     and _USE_NOUN.search(low, s0, ref.start())):
+                ref = None
+            # "We may disclose information to third parties when you give us
+            # consent to do so": "do so" is the use named before it, not the
+            # purposes of the statement before. ("We may use them to do so"
+            # still borrows.)
+            if (ref is not None and _ASKED_TO.search(low, max(a, ref.start() - 30), ref.start())
+                    and _USE_VERB.search(low, a, ref.start())):
                 ref = None
             # ("Where you give us permission to do so, we may disclose it for
             # the purpose of answering your request": a purpose of its own.)
