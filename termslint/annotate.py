@@ -1075,10 +1075,11 @@ _RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
 # out of this in Settings.") the use it refers to may end: "this" is the
 # statement just before, not one a page earlier in a long clause.
 _CONDITION_REACH = 300
-# A statement that names its own purpose, even one the vocabulary does not
-# know, does not borrow the purposes of the statement before.
+# "... when you give us consent to do so" after a verb of use: "do so" is that use.
 _ASKED_TO = re.compile(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
 _USE_VERB = re.compile(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")
+# A statement that names its own purpose, even one the vocabulary does not
+# know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = re.compile(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = re.compile(r"\b(?:processing|use)\b")
 # "the data that we process": a subject inside a relative clause.
