@@ -718,11 +718,16 @@ def _heading_line(text: str, nl: int) -> bool:
     return not prev or prev[-1] in ".!?:\"”')]*_|"
 
 
-def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in `text`; legal abbreviations and list numbers do not end one."""
+def split_sentences(text: str, vocab: Vocabulary, blocks: Mapping[int, bool] | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`; legal abbreviations and list numbers do not end one.
+
+    `blocks`: the line breaks in `text` where a new Markdown block starts (see
+    `block_breaks`), each marked True for a list item.
+    """
     out: list[tuple[int, int]] = []
     start = 0
     n = len(text)
+    lead_list = False  # inside the items of a list that a lead-in ("... to:") introduced
     for m in _SENT_END.finditer(text):
         end = m.end()
         first = text[m.start()]
@@ -735,7 +740,17 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
             if not token:
                 continue
         elif first == "\n" and end - m.start() == 1 and not _TABLE_ROW_NEXT.match(text, end):
-            if not _heading_line(text, m.start()):
+            item = blocks.get(m.start()) if blocks else None
+            if item is not None:
+                # A paragraph or list item of its own ends the sentence, unless
+                # a lead-in continues into it and its sibling items.
+                if _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
+                    lead_list = item
+                    continue
+                if item and lead_list:
+                    continue
+                lead_list = False
+            elif not _heading_line(text, m.start()):
                 continue  # a line wrapped inside a sentence
         elif not (first == "|" and text[end - 1] == "\n") and _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
             continue  # a blank line after a lead-in does not end the sentence
@@ -754,6 +769,30 @@ def split_sentences(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
         if a < b:
             trimmed.append((a, b))
     return trimmed
+
+
+# A list marker, and any blockquote marks, before a line's text.
+_LIST_MARKER = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+
+
+def block_breaks(clause: Clause, lines: Sequence[str]) -> dict[int, bool]:
+    """The line breaks in `clause.text` where a new paragraph or list item starts: True for an item.
+
+    `clause.text` joins every source line with one line break, so the bullets
+    of a converted page ("We do not train on your data" as an item without a
+    full stop) would read like the lines of one wrapped paragraph. The source
+    tells them apart: a blank line before the line, or a list marker on it.
+    """
+    out: dict[int, bool] = {}
+    prev = None
+    for off, line, col in clause.line_starts:
+        if prev is not None and off > 0:
+            src = lines[line - 1] if 0 < line <= len(lines) else ""
+            item = _LIST_MARKER.fullmatch(src, 0, max(0, col - 1)) is not None
+            if item or line - prev > 1:
+                out[off - 1] = item
+        prev = line
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -800,10 +839,10 @@ class _Sentences:
     consent: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # row -> its "Consent" cell
 
 
-def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow]) -> _Sentences:
+def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: Mapping[int, bool]) -> _Sentences:
     """Sentence spans of a text that holds table rows (`rows`: offsets in `text`)."""
     if not rows:
-        return _Sentences(split_sentences(text, vocab))
+        return _Sentences(split_sentences(text, vocab, blocks))
     # The header is the table's first row with text: tables converted from HTML
     # often have an empty Markdown header and their real header as the first row.
     tables: dict[int, _PurposeColumns | None] = {}
@@ -815,7 +854,8 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow]) -> _Sente
     out = _Sentences([])
 
     def plain(a: int, b: int) -> None:
-        out.spans.extend((a + s, a + e) for s, e in split_sentences(text[a:b], vocab))
+        part = {k - a: v for k, v in blocks.items() if a <= k < b}
+        out.spans.extend((a + s, a + e) for s, e in split_sentences(text[a:b], vocab, part))
 
     pos = 0
     for r in rows:
@@ -1599,10 +1639,10 @@ def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fac
 
 
 def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool = True,
-             rows: Sequence[TableRow] = ()) -> list[_RawFact]:
+             rows: Sequence[TableRow] = (), blocks: Mapping[int, bool] | None = None) -> list[_RawFact]:
     """Facts of `text`; sentences ending before `skip_before` (a lead-in's own text) yield none.
 
-    `rows`: the table rows in `text`.
+    `rows`: the table rows in `text`; `blocks`: where its paragraphs and list items start.
     """
     vocab = ctx.vocab
     hits: list[tuple[int, frozenset[str], bool]] = []
@@ -1611,7 +1651,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
         hits = vocab.keyword_hits(text, low)
         if not vocab.always_trigger and not any(t for _, _, t in hits):
             return []
-    sentences = _sentences(text, vocab, rows)
+    sentences = _sentences(text, vocab, rows, blocks or {})
     facts: list[_RawFact] = []
     hi = 0
     for s0, s1 in sentences.spans:
@@ -1721,8 +1761,10 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         parts.append(clause.text)
         text = "".join(parts)
         loc = _Locator(pieces, doc.lines)
+        blocks = block_breaks(clause, doc.lines)
         raw = _analyse(text, ctx, skip_before=own_start if prefix else 0,
-                       rows=[r.moved(own_start) for r in clause.table_rows])
+                       rows=[r.moved(own_start) for r in clause.table_rows],
+                       blocks={k + own_start: v for k, v in blocks.items()})
         clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)
@@ -1730,7 +1772,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         # Does this clause end with a lead-in its children continue?
         stripped = clause.text.rstrip()
         if stripped and vocab.lead_in is not None and vocab.lead_in.search(stripped[-80:]):
-            sents = split_sentences(clause.text, vocab)
+            sents = split_sentences(clause.text, vocab, blocks)
             if sents:
                 a, b = sents[-1]
                 lead[clause.id] = (prefix + [(clause.text[a:b], clause, a)])[-3:]

@@ -446,3 +446,38 @@ These rules apply to everyone. The following is not permitted in relation to the
     doc = _parsed(markdown, vocab)
     modality = {c.id: [f.modality for f in c.facts if "ai_training" in f.purposes] for c in doc.clauses}
     assert modality["2"] == ["prohibition"] and modality["our-rights/3"] == ["permission"]
+
+
+def test_paragraphs_and_bullets_without_full_stops_are_sentences_of_their_own(vocab: Vocabulary) -> None:
+    """A page converted from HTML: short paragraphs and bullets that end without
+    a full stop. Each is a statement; before, they ran together into one sentence
+    that named no use at all."""
+    markdown = """\
+# Our promises
+
+## Ownership
+
+Ownership
+
+You own and control your data
+
+*   We do not train our models on your data by default
+*   You decide how long your data is kept
+
+## Use
+
+We may use your data to:
+
+*   Train our models
+*   Improve the Service
+
+Partners never receive your files
+"""
+    doc = _parsed(markdown, vocab)
+    facts = {c.id: c.facts for c in doc.clauses}
+    (promise,) = [f for f in facts["ownership"] if "ai_training" in f.purposes]
+    assert promise.modality == "prohibition" and promise.text == "We do not train our models on your data by default"
+    # A lead-in still continues into all of its items, and ends at the next paragraph.
+    (use,) = [f for f in facts["use"] if f.modality == "permission"]
+    assert use.purposes == ["ai_training", "product_improvement"]
+    assert use.span is not None and (use.span.start_line, use.span.end_line) == (14, 17)
