@@ -76,6 +76,7 @@ _TOP_KEYS = {
     "lead_in": list,
     "restriction_titles": list,
     "imperative_start": list,
+    "consent_basis_titles": list,
     "breaks": list,
     "pronouns": list,
     "purpose_references": list,
@@ -436,6 +437,7 @@ class Vocabulary:
         self.lead_in = c.compile(raw.get("lead_in"), "lead_in")
         self.restriction_titles = c.compile(raw.get("restriction_titles"), "restriction_titles")
         self.imperative_start = c.compile(raw.get("imperative_start"), "imperative_start")
+        self.consent_basis_titles = c.compile(raw.get("consent_basis_titles"), "consent_basis_titles")
         self.breaks = c.rx(raw.get("breaks"), "breaks")
         self.pronouns = c.compile(raw.get("pronouns"), "pronouns")
         self.purpose_references = c.compile(raw.get("purpose_references"), "purpose_references")
@@ -1768,6 +1770,9 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)
+        basis = _consent_basis_heading(clause, by_id, vocab)
+        if basis is not None:
+            _uses_by_consent(clause.facts, basis)
         clause.tags = clause_tags(clause.facts)
         # Does this clause end with a lead-in its children continue?
         stripped = clause.text.rstrip()
@@ -1787,6 +1792,32 @@ def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabu
     parent = by_id.get(clause.parent or "")
     titles = [clause.title, parent.title if parent is not None else None]
     return any(t and vocab.restriction_titles.search(t) for t in titles)
+
+
+def _consent_basis_heading(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> Clause | None:
+    """The clause, or the nearest clause above it, titled with consent as a legal basis ("Your consent")."""
+    if vocab.consent_basis_titles is None:
+        return None
+    c: Clause | None = clause
+    while c is not None:
+        if c.title and vocab.consent_basis_titles.search(c.title):
+            return c
+        c = by_id.get(c.parent or "")
+    return None
+
+
+def _uses_by_consent(facts: list[Fact], heading: Clause) -> None:
+    """A privacy notice arranged by legal basis: what it lists under "Your consent" it does only with consent.
+
+    Not a use the text itself says the user agreed to by using the service
+    (deemed consent), which is no choice whatever the heading.
+    """
+    for f in facts:
+        if (f.modality in (GRANT, PERMISSION) and f.actor != USER and f.purposes
+                and not {"opt_in_consent", "deemed_consent"} & set(f.conditions)):
+            f.conditions = sorted([*f.conditions, "opt_in_consent"])
+            line = heading.span.start_line
+            f.evidence.append(Evidence("condition:opt_in_consent", heading.title or "", Span(line, line)))
 
 
 def _forbid_imperatives(facts: list[Fact], vocab: Vocabulary) -> None:

@@ -481,3 +481,38 @@ Partners never receive your files
     (use,) = [f for f in facts["use"] if f.modality == "permission"]
     assert use.purposes == ["ai_training", "product_improvement"]
     assert use.span is not None and (use.span.start_line, use.span.end_line) == (14, 17)
+
+
+def test_uses_under_a_consent_heading_are_opt_in(vocab: Vocabulary) -> None:
+    """A privacy notice arranged by legal basis: a use listed under "Your consent"
+    needs the user's consent; the same words under "Legitimate interests" do not,
+    and neither does consent the text deems given by using the service."""
+    markdown = """\
+# Privacy notice
+
+## Legal bases
+
+### Legitimate interests
+
+**Improving our ranking**
+
+We use your playlists and listening history to train our recommendation models.
+
+### Your consent
+
+**Improving our voice features**
+
+We use your voice recordings to train our speech models.
+
+## Consent
+
+By using the app you consent to our use of your photos to train our models.
+"""
+    doc = _parsed(markdown, vocab)
+    ai = {c.id: f for c in doc.clauses for f in c.facts if "ai_training" in f.purposes}
+    interests, consent, deemed = (ai[k] for k in sorted(ai, key=lambda k: ai[k].span.start_line))
+    assert "opt_in_consent" not in interests.conditions
+    assert "opt_in_consent" in consent.conditions
+    (ev,) = [e for e in consent.evidence if e.concept == "condition:opt_in_consent"]
+    assert (ev.text, ev.span.start_line) == ("Your consent", 11)
+    assert deemed.conditions == ["deemed_consent"]
