@@ -699,22 +699,28 @@ _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)
 
 _HEADING_LINE = re.compile(r"[\"'“‘(\[*_#•·\-]*[A-Z0-9][^\n.!?;:,]{0,70}[^\W_][)\]*_]*")
 _HEADING_TAIL = re.compile(r"\b(?:and|or|the|a|an|of|to|for|in|on|by|with|our|your|its|their|that|which|as|from|at)$", re.IGNORECASE)
+# A subject and a modal verb make a line a statement, even a short one
+# without a full stop ("We may train our models on your content").
+_STATEMENT_LINE = re.compile(
+    r"\b(?:we|you|they|it)\s+(?:\w+\s+)?(?:may|will|can|cannot|shall|must|might|could|would|do|does|never)\b",
+    re.IGNORECASE)
 
 
-def _heading_line(text: str, nl: int) -> bool:
+def _heading_line(text: str, nl: int, blocks: Mapping[int, bool] | None = None) -> bool:
     """Is the line ending at `nl` a heading of its own ("Non-Personal Data")?
 
-    It is short, ends without punctuation or a dangling word, and follows the
-    start of the text or a line that ends a sentence, so that the lines of a
-    hard-wrapped paragraph are never taken for headings.
+    It is short, ends without punctuation or a dangling word, states nothing,
+    and starts the text or a paragraph (`blocks`) or follows a line that ends
+    a sentence, so that the lines of a hard-wrapped paragraph are never taken
+    for headings.
     """
     ls = text.rfind("\n", 0, nl) + 1
     line = text[ls:nl].strip()
     if not line or len(line) > 72 or line.count(" ") > 8:
         return False
-    if not _HEADING_LINE.fullmatch(line) or _HEADING_TAIL.search(line):
+    if not _HEADING_LINE.fullmatch(line) or _HEADING_TAIL.search(line) or _STATEMENT_LINE.search(line):
         return False
-    if ls == 0:
+    if ls == 0 or (blocks and blocks.get(ls - 1) is False):
         return True
     prev = text[text.rfind("\n", 0, ls - 1) + 1 : ls - 1].rstrip()
     return not prev or prev[-1] in ".!?:\"”')]*_|"
@@ -752,7 +758,7 @@ def split_sentences(text: str, vocab: Vocabulary, blocks: Mapping[int, bool] | N
                 if item and lead_list:
                     continue
                 lead_list = False
-            elif not _heading_line(text, m.start()):
+            elif not _heading_line(text, m.start(), blocks):
                 continue  # a line wrapped inside a sentence
         elif not (first == "|" and text[end - 1] == "\n") and _LEAD_CHARS.search(text, max(start, m.start() - 40), m.start()):
             continue  # a blank line after a lead-in does not end the sentence
@@ -1659,7 +1665,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
     for s0, s1 in sentences.spans:
         if s1 <= skip_before:
             continue
-        if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1) and (s0, s1) not in sentences.rows:
+        if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1, blocks) and (s0, s1) not in sentences.rows:
             continue  # a heading line ("Analytics", "Use of your data for marketing") states nothing
         cand: set[str] | None = None
         if use_prefilter:

@@ -516,3 +516,14 @@ By using the app you consent to our use of your photos to train our models.
     (ev,) = [e for e in consent.evidence if e.concept == "condition:opt_in_consent"]
     assert (ev.text, ev.span.start_line) == ("Your consent", 11)
     assert deemed.conditions == ["deemed_consent"]
+
+
+def test_a_short_statement_without_a_full_stop_is_no_heading(vocab: Vocabulary) -> None:
+    """A short line on its own is taken for a heading ("Analytics") and states
+    nothing, unless it has a subject and a modal verb."""
+    doc = _parsed("# Terms\n\n## 1. Data\n\nWe keep things simple.\n\nWe may train our models on your photos\n\n"
+                  "Analytics\n\nWe count visits to improve the Service.\n", vocab)
+    facts = doc.clauses[0].facts
+    assert [(f.text, f.purposes) for f in facts] == [
+        ("We may train our models on your photos", ["ai_training"]),
+        ("We count visits to improve the Service.", ["product_improvement"])]
