@@ -40,7 +40,7 @@ _LAW_WORDS = (
     r"Ordinance|Bill|Charter|Decree|Civil\s+Code|Penal\s+Code|UK\s+GDPR|EU\s+GDPR|FDPA|PIPL|APPI|COPPA|"
     r"DMCA|CAN-SPAM|TCPA|FCRA|HIPAA|GLBA|FERPA|VPPA|ECPA|CFAA|Privacy\s+Act|Data\s+Protection\s+Act|"
     r"Standard\s+Contractual\s+Clauses|SCCs?|Clauses|DSA|DMA|BGB|UWG|TMG|TTDSG|DSGVO|RGPD|LOPDGDD|CDA|"
-    r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act"
+    r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act|PSD\s?2"
 )
 # "Article 6, paragraph 1(f) of the GDPR": a paragraph or point of the article may come between.
 _SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
@@ -74,8 +74,10 @@ _OTHER_DOC_AFTER = re.compile(
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
 _CHAINED = re.compile(
-    rf"\s*(?:,|and|or)\s+(?:Articles?|Sections?|Clauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
+    rf"\s*(?:,|and|or)\s+(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
 )
+# A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
+_LETTER_TAIL = re.compile(r"(?:\.|\s)?[a-z]\)?(?!\w)")
 _OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
 # Other documents by name. Policy-like names are found from their last word
@@ -147,6 +149,9 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
     while chained is not None and chained.end() > end:
         end = chained.end()
         chained = _CHAINED.match(text, end)
+    letter = _LETTER_TAIL.match(text, end)
+    if letter is not None:
+        end = letter.end()
     after = text[end:end + 160]
     before = text[max(0, start - 40):start]
     if _OWN_DOC_AFTER.match(after):

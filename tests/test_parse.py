@@ -139,6 +139,22 @@ def test_french_law_references_are_not_clause_references(text: str) -> None:
     assert refs and all(r.kind == "law" for r in refs), refs
 
 
+@pytest.mark.parametrize("text", [
+    "Our legitimate interest (article 6.1.f du RGPD) lets us answer you.",
+    "The legal basis is Article 6 (1) b) of the EU General Data Protection Regulation (GDPR).",
+    "If the bank fails, Section 676c of the German Civil Code (BGB) applies.",
+    "We provide these services under article 62(1), article 64(3) and article 72 of PSD2.",
+    "Small firms as referred to in Articles 38(2) and 61(3) PSD 2.",
+])
+def test_law_numbers_with_a_letter_or_in_a_lower_case_chain_are_laws(text: str) -> None:
+    """A letter after the number ("6.1.f", "6 (1) b)", "676c") or a chain of
+    lower-case "article"s does not hide the law named after it."""
+    from termslint.parse_refs import find_refs
+
+    refs = find_refs(text, None)
+    assert refs and all(r.kind == "law" for r in refs), refs
+
+
 def test_format_outline() -> None:
     doc = parse_fixture("atx_numbered")
     outline = format_outline(doc)
@@ -281,3 +297,16 @@ def test_a_term_defined_in_capitals_is_used_in_any_case_unless_it_may_be_an_acro
                          '2. We protect Personal Data under the gdpr.\n3. We delete personal data on request.\n', "t.md")
     uses = {c.id: c.uses for c in doc.clauses}
     assert uses == {"1": [], "2": ["PERSONAL DATA"], "3": ["PERSONAL DATA"]}
+
+
+def test_article_number_with_its_own_full_stop_opens_a_clause() -> None:
+    """"Article 2. Prestations « Location de voiture »" is a clause whatever its
+    title looks like; "Section 5. the rest" in running text is not."""
+    doc = parse_document(
+        "# Conditions\n\nArticle 1. Définitions\n\nLes termes de l'article 2 s'appliquent.\n\n"
+        "Article 2. Prestations « Location de voiture »\n\nLe client loue une voiture.\n",
+        "cgv.md",
+    )
+    assert [c.id for c in doc.clauses] == ["1", "2"]
+    assert doc.clauses[1].title == "Prestations « Location de voiture »"
+    assert [(r.target, r.resolved) for r in doc.clauses[0].refs] == [("2", True)]
