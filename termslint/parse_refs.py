@@ -55,7 +55,7 @@ _LAW_NEAR = re.compile(r"^\s*(?:of|under)\b[^.;:()]{0,60}?\b(?:Act|Regulation|Di
 _LAW_DIRECT = re.compile(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(?:{_LAW_WORDS})\b")
 _LAW_BEFORE = re.compile(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
-    rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+|'s|’s)\s*$"
+    rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+,?|'s|’s)\s*$"
 )
 # French and other civil-law drafting: "article 1641 du Code civil", "article 238
 # quater N du Code général des impôts", "articles L. 221-18 et suivants".
@@ -74,10 +74,19 @@ _OTHER_DOC_AFTER = re.compile(
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
 _CHAINED = re.compile(
-    rf"\s*(?:,|and|or)\s+(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*{_NUM}"
+    rf"\s*(?:,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
 )
 # A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
 _LETTER_TAIL = re.compile(r"(?:\.|\s)?[a-z]\)?(?!\w)")
+# French: "l'article 8 de la Politique de protection des données"; and policies
+# named in lower case: "sections 13.4 of the privacy policy".
+_OTHER_DOC_AFTER_FR = re.compile(r"^[\s,]*(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[A-Z]")
+_POLICY_AFTER = re.compile(
+    r"^[\s,]*(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
+    re.IGNORECASE,
+)
+# A role a law creates: "our Article 27 Representative" (GDPR).
+_LAW_ROLE_AFTER = re.compile(r"^\s+[Rr]epresentatives?\b")
 _OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
 # Other documents by name. Policy-like names are found from their last word
@@ -158,10 +167,9 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         return None
     if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
         return LAW
-    if _LAW_AFTER_FR.match(after):
+    if _LAW_AFTER_FR.match(after) or _LAW_ROLE_AFTER.match(after):
         return LAW
-    m = _OTHER_DOC_AFTER.match(after)
-    if m:
+    if _OTHER_DOC_AFTER.match(after) or _OTHER_DOC_AFTER_FR.match(after) or _POLICY_AFTER.match(after):
         return EXTERNAL
     return None
 

@@ -145,10 +145,14 @@ def test_french_law_references_are_not_clause_references(text: str) -> None:
     "If the bank fails, Section 676c of the German Civil Code (BGB) applies.",
     "We provide these services under article 62(1), article 64(3) and article 72 of PSD2.",
     "Small firms as referred to in Articles 38(2) and 61(3) PSD 2.",
+    "Our Article 27 Representative answers questions from the EU.",
+    "Disputes about fees fall under Title 11, Article 110, Colorado Revised Statutes.",
+    "For the purposes of Section IV, Clauses 17 and 18 of the SCCs, Irish law governs.",
 ])
-def test_law_numbers_with_a_letter_or_in_a_lower_case_chain_are_laws(text: str) -> None:
-    """A letter after the number ("6.1.f", "6 (1) b)", "676c") or a chain of
-    lower-case "article"s does not hide the law named after it."""
+def test_law_numbers_after_a_letter_a_chain_or_a_title_are_laws(text: str) -> None:
+    """A letter after the number ("6.1.f", "6 (1) b)", "676c"), a chain of
+    numbers ("article 62(1), article 64(3)", "Clauses 17 and 18") or a role
+    ("Article 27 Representative") does not hide the law it belongs to."""
     from termslint.parse_refs import find_refs
 
     refs = find_refs(text, None)
@@ -310,3 +314,14 @@ def test_article_number_with_its_own_full_stop_opens_a_clause() -> None:
     assert [c.id for c in doc.clauses] == ["1", "2"]
     assert doc.clauses[1].title == "Prestations « Location de voiture »"
     assert [(r.target, r.resolved) for r in doc.clauses[0].refs] == [("2", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "Vos droits sont décrits à l'Article 8 de la Politique de protection des données.",
+    "This applies besides section 5.2(k) and sections 13.4 – 13.6 of the privacy policy.",
+])
+def test_numbers_of_another_document_are_external(text: str) -> None:
+    from termslint.parse_refs import find_refs
+
+    refs = [r for r in find_refs(text, None) if r.kind != "document"]
+    assert refs and all(r.kind == "external" for r in refs), refs
