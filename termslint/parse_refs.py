@@ -11,6 +11,8 @@ the side of *not* calling something a dangling clause reference:
   second item of 6 when 6's items carry no letters of their own.
 - In a document that quotes the Standard Contractual Clauses, an unknown
   "Clause 8.9(c)" is the SCCs' numbering: kind "external".
+- A number far beyond the document's own ("Section 1798.110(c)" in terms whose
+  sections run to 20) is another instrument's: kind "external".
 
 Everything else is kind "clause" and resolved when the number exists.
 """
@@ -331,6 +333,10 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     # Converted documents often number their sections only in CSS ("Section 17"
     # then means the 17th heading): with no written numbers, count instead.
     implicit = len(top) >= 2 and not written_numbers and all(c.number is None for c in top)
+    # A document whose sections run to 20 does not refer to its own section 1798
+    # ("Section 1798.110(c)" of the CCPA, "Article 1641" of the Code civil).
+    numbers = [int(m.group(0)) for c in top if c.number and (m := _LEADING_INT.match(c.number))]
+    beyond = max(100, 3 * max(numbers + [len(top) if implicit else 0]))
 
     def resolve(target: str) -> str | None:
         cid = keys.get(number_key(target))
@@ -378,7 +384,11 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
             clause.refs.append(Reference(clause.path[0], words, span, CLAUSE, True))
         elif f.kind == CLAUSE:
             cid = resolve(f.target)
-            kind = EXTERNAL if cid is None and quotes_sccs and f.keyword.startswith("clause") else CLAUSE
+            kind = CLAUSE
+            if cid is None and quotes_sccs and f.keyword.startswith("clause"):
+                kind = EXTERNAL
+            elif cid is None and (m := _LEADING_INT.match(f.target)) and int(m.group(0)) >= beyond:
+                kind = EXTERNAL
             clause.refs.append(Reference(cid or f.target, words, span, kind, cid is not None))
         else:
             clause.refs.append(Reference(f.target, words, span, f.kind, False))

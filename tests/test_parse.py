@@ -325,3 +325,15 @@ def test_numbers_of_another_document_are_external(text: str) -> None:
 
     refs = [r for r in find_refs(text, None) if r.kind != "document"]
     assert refs and all(r.kind == "external" for r in refs), refs
+
+
+def test_a_number_far_beyond_the_documents_own_is_external() -> None:
+    """Terms with three sections quoting "Section 1798.110(c)" (a statute's) do
+    not dangle; "Section 9" in the same terms does."""
+    doc = parse_document(
+        "# Terms\n\n## 1. Scope\n\nWith respect to Section 1798.110(c), see Section 9.\n\n"
+        "## 2. Fees\n\nPay on time.\n\n## 3. Law\n\nSwedish law applies.\n",
+        "terms.md",
+    )
+    refs = {r.text: (r.kind, r.resolved) for r in doc.clauses[0].refs}
+    assert refs == {"Section 1798.110(c)": ("external", False), "Section 9": ("clause", False)}
