@@ -862,7 +862,7 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: M
     out = _Sentences([])
 
     def plain(a: int, b: int) -> None:
-        part = {k - a: v for k, v in blocks.items() if a <= k < b}
+        part = {k - a: v for k, v in blocks.items() if a <= k < b} if blocks else None
         out.spans.extend((a + s, a + e) for s, e in split_sentences(text[a:b], vocab, part))
 
     pos = 0
@@ -1818,11 +1818,11 @@ def _uses_by_consent(facts: list[Fact], heading: Clause) -> None:
     Not a use the text itself says the user agreed to by using the service
     (deemed consent), which is no choice whatever the heading.
     """
+    line = heading.span.start_line
     for f in facts:
         if (f.modality in (GRANT, PERMISSION) and f.actor != USER and f.purposes
                 and not {"opt_in_consent", "deemed_consent"} & set(f.conditions)):
             f.conditions = sorted([*f.conditions, "opt_in_consent"])
-            line = heading.span.start_line
             f.evidence.append(Evidence("condition:opt_in_consent", heading.title or "", Span(line, line)))
 
 

@@ -78,7 +78,8 @@ def parse_label(text: str, context: str) -> Label | None:
             rest = text[m.end():]
             # In running text "Section 230 of the Act ..." is a reference, not a heading;
             # "Article 6. Prestations « Location »" opening a paragraph is a label.
-            stop = m.group(0).endswith(".") and context in ("para", "bold") and rest[:1].isspace() and rest.lstrip()[:1].isupper()
+            stop = (m.group(0).endswith(".") and context in ("para", "bold")
+                    and rest[:1].isspace() and rest.lstrip()[:1].isupper())
             if context == "heading" or not rest.strip() or _SEPARATOR.match(text, m.end()) or stop or (
                 rest[:1] == " " and title_like(rest.strip(), strict=True)
             ):
