@@ -476,6 +476,13 @@ class _Walker:
                 return
         self.content(seg)
 
+    def _last_numbered(self) -> Node | None:
+        """The clause most recently opened by a written number ("3.1.8"), past its lettered items."""
+        for event, node in reversed(self.events):
+            if event == "node" and node.label is not None and node.label.kind == "dotted":
+                return node
+        return None
+
     def _last_node(self) -> Node | None:
         if self.events and self.events[-1][0] == "node":
             node: Node = self.events[-1][1]
@@ -488,6 +495,15 @@ class _Walker:
         text = first.text
         pos = label.end
         kind, list_id = ("item", item[2]) if item is not None else ("para", -1)
+        sub = _SUB_ITEM.match(text, pos) if label.kind == "dotted" else None
+        if sub is not None and (inner := parse_label(text[sub.start(1):], "para")) is not None:
+            # "3.1.8. (a) ...", then "3.1.8. (b) ...": items of 3.1.8, which opens
+            # once rather than again with each item.
+            last = self._last_numbered()
+            if last is None or last.label is None or last.label.parts != label.parts:
+                self.emit(Node(kind, 0, label, None, first.line, first.line,
+                               list_id=list_id, list_depth=depth, heading_text=text))
+            label, pos = inner, sub.start(1) + inner.end
         loose = label.kind in ("dotted", "prefixed") and len(label.parts) == 1
         title, rest_at, guess = _run_in_title(first, pos, single=len(lines) == 1, loose=loose)
         node = Node(kind, 0, label, title, first.line, first.line, title_guess=guess,
@@ -503,6 +519,10 @@ class _Walker:
         if seg_lines:
             node.segs.append(_segment(seg_lines, self))
         self.emit(node)
+
+
+# A lettered or roman item right after a clause number: "3.1.8. (a) En cas de perte".
+_SUB_ITEM = re.compile(r"[.\s]*(\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
 
 
 def _can_split(prev: str) -> bool:

@@ -337,3 +337,15 @@ def test_a_number_far_beyond_the_documents_own_is_external() -> None:
     )
     refs = {r.text: (r.kind, r.resolved) for r in doc.clauses[0].refs}
     assert refs == {"Section 1798.110(c)": ("external", False), "Section 9": ("clause", False)}
+
+
+def test_a_number_followed_by_its_first_item_opens_once() -> None:
+    """"3.1.8. (a) ..." then "3.1.8. (b) ...": one clause 3.1.8 with items (a)
+    and (b), not the number twice."""
+    doc = parse_document(
+        "# Conditions\n\n3.1.7. Bagages.\n\n3.1.8. (a) En cas de perte, le transporteur paie.\n\n"
+        "3.1.8. (b) Sans preuve, il ne paie pas.\n\n3.1.9. Fin.\n",
+        "conditions.md",
+    )
+    assert [(c.id, c.parent) for c in doc.clauses] == [
+        ("3.1.7", None), ("3.1.8", None), ("3.1.8(a)", "3.1.8"), ("3.1.8(b)", "3.1.8"), ("3.1.9", None)]
