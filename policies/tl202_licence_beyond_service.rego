@@ -28,6 +28,7 @@ package termslint.rules.licence_beyond_service
 import rego.v1
 
 import data.termslint.lib
+import data.termslint.lib.benign_purposes
 
 beyond_service(f) if {
 	lib.benefits_company(f)
@@ -41,7 +42,7 @@ beyond_service(f) if {
 for_the_service_only(f) if {
 	count(f.purposes) > 0
 	every p in f.purposes {
-		p in lib.benign_purposes
+		p in benign_purposes
 	}
 }
 
