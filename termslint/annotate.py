@@ -535,6 +535,11 @@ class Vocabulary:
         # ahead by first letter; word starts are checked in `keyword_hits`.
         # (`\b` first: the scan then tries the trie only at word starts, twice as fast.)
         self.keyword_scan = re.compile(r"\b(?:" + _trie(stems) + r")[\w'’-]*") if stems else None
+        # keyword (without "$") -> (concept key, or None for a trigger; whole word only)
+        self._keyword_index: dict[str, list[tuple[str | None, bool]]] = {}
+        for key, ks, ts in self._keyed:
+            for k, owner in [*((k, key) for k in ks), *((k, None) for k in ts)]:
+                self._keyword_index.setdefault(k.rstrip("$"), []).append((owner, k.endswith("$")))
         self._word_cache: dict[str, tuple[frozenset[str], bool]] = {}
 
     def concepts_of_word(self, word: str) -> tuple[frozenset[str], bool]:
@@ -543,10 +548,23 @@ class Vocabulary:
         if hit is None:
             # A phrase keyword ("data control") is one match of the scan, so the
             # keywords of the words inside it ("control") are looked up here.
-            starts = [word[i:] for i in range(len(word)) if i == 0 or word[i - 1] == " "]
-            keys = frozenset(key for key, ks, _ in self._keyed if any(_kw_match(w, k) for w in starts for k in ks))
-            trig = any(_kw_match(w, k) for _, _, ts in self._keyed for k in ts for w in starts)
-            hit = (keys, trig)
+            keys: set[str] = set()
+            trig = False
+            for start in (word[i:] for i in range(len(word)) if i == 0 or word[i - 1] == " "):
+                # Each beginning of the word, looked up: "trains" finds "t", "train", "trains".
+                for end in range(1, len(start) + 1):
+                    owners = self._keyword_index.get(start[:end])
+                    if owners is None:
+                        continue
+                    # A keyword begins the word; "ai$" must be the whole word ("ai", "ai-based").
+                    whole = end == len(start) or start[end] in "-'’ "
+                    for owner, whole_only in owners:
+                        if whole or not whole_only:
+                            if owner is None:
+                                trig = True
+                            else:
+                                keys.add(owner)
+            hit = (frozenset(keys), trig)
             if len(self._word_cache) < 200_000:
                 self._word_cache[word] = hit
         return hit
@@ -639,14 +657,6 @@ def _unkey_extended(builtin: Mapping[str, Any], extra: Mapping[str, Any]) -> dic
             new_group[name] = spec
         out[group] = new_group
     return out
-
-
-def _kw_match(word: str, keyword: str) -> bool:
-    """`ai$` matches the word "ai" (or "ai-..."), other keywords any word they begin."""
-    if keyword.endswith("$"):
-        k = keyword[:-1]
-        return word == k or (word.startswith(k) and word[len(k) : len(k) + 1] in ("-", "'", "’", " "))
-    return word.startswith(keyword)
 
 
 def _trie(words: Sequence[str]) -> str:

@@ -348,6 +348,42 @@ def test_user_data_patterns_bypass_the_keyword_prefilter() -> None:
     assert g.data == ["customer_content"]
 
 
+def _begins(word: str, keyword: str) -> bool:
+    """The keyword rule, spelled out: a keyword begins the word; "ai$" is the whole word (or "ai-...")."""
+    if keyword.endswith("$"):
+        k = keyword[:-1]
+        return word == k or (word.startswith(k) and word[len(k):len(k) + 1] in ("-", "'", "’", " "))
+    return word.startswith(keyword)
+
+
+def _concepts_by_brute_force(v: Vocabulary, word: str) -> tuple[frozenset[str], bool]:
+    starts = [word[i:] for i in range(len(word)) if i == 0 or word[i - 1] == " "]
+    keys = frozenset(key for key, ks, _ in v._keyed if any(_begins(w, k) for w in starts for k in ks))
+    return keys, any(_begins(w, k) for _, _, ts in v._keyed for k in ts for w in starts)
+
+
+KEYWORD_WORDS = ["ai", "ai-based", "aid", "train", "trains", "training data", "machine learning",
+                 "personal", "non-personal", "opt-out", "consent", "licence", "license", "x", "zzz"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.sampled_from(KEYWORD_WORDS),
+                 st.text(alphabet="aeilnorstu -'", min_size=1, max_size=14)))
+def test_keyword_lookup_finds_what_trying_every_keyword_finds(vocab: Vocabulary, word: str) -> None:
+    """The keyword index (a lookup per beginning of the word) answers as the rule does keyword by keyword."""
+    assert vocab.concepts_of_word(word) == _concepts_by_brute_force(vocab, word)
+
+
+def test_keyword_lookup_over_real_words(vocab: Vocabulary) -> None:
+    assert vocab.keyword_scan is not None
+    text = " ".join(case["t"] for case in CASES).lower()
+    words = {m.group() for m in vocab.keyword_scan.finditer(text)}
+    assert len(words) > 100
+    for word in words:
+        assert vocab.concepts_of_word(word) == _concepts_by_brute_force(vocab, word), word
+    assert "purpose:ai_training" in vocab.concepts_of_word("train")[0]
+
+
 def test_evidence_columns_never_point_past_the_raw_line(vocab: Vocabulary) -> None:
     """When the raw line does not hold the words where the text says, spans keep lines only."""
     doc = make_doc("We may use Usage Data for any purpose.")
