@@ -181,40 +181,28 @@ def _read(file: Path, display: str) -> str:
 # --- Rego source scanning ---------------------------------------------------
 
 
+# A comment, a string's body (escapes included) or a raw string's body,
+# scanned left to right like a lexer: a "#" inside a string is no comment.
+_COMMENT_OR_STRING = re.compile(r'#[^\n]*|"(?P<body>(?:\\[^\n]|[^"\n])*)"?|`(?P<raw>[^`]*)`?')
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group()
+    if text[0] == "#":
+        return " " * len(text)
+    body = match.group("body") if text[0] == '"' else match.group("raw")
+    # The quotes stay; a raw string keeps its line breaks.
+    return text[0] + _NOT_NEWLINE.sub(" ", body) + text[1 + len(body):]
+
+
 def code_only(source: str) -> str:
     """The source with comments and string contents blanked, same lines and columns.
 
     Scanning this text for built-in names or rule heads cannot be fooled by a
     comment or a message that mentions `http.send`.
     """
-    out = list(source)
-    i, n = 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch == "#":
-            while i < n and source[i] != "\n":
-                out[i] = " "
-                i += 1
-        elif ch == '"':
-            i += 1
-            while i < n and source[i] not in '"\n':
-                if source[i] == "\\" and i + 1 < n and source[i + 1] != "\n":
-                    out[i] = out[i + 1] = " "
-                    i += 2
-                    continue
-                out[i] = " "
-                i += 1
-            i += 1
-        elif ch == "`":
-            i += 1
-            while i < n and source[i] != "`":
-                if source[i] != "\n":
-                    out[i] = " "
-                i += 1
-            i += 1
-        else:
-            i += 1
-    return "".join(out)
+    return _COMMENT_OR_STRING.sub(_blank, source)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

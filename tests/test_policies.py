@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termslint.engine.embedded import EmbeddedEngine
 from termslint.errors import ConfigError, PolicyError
@@ -19,6 +21,7 @@ from termslint.policies import (
     PolicyModule,
     PolicySet,
     builtin_policy_dir,
+    code_only,
     find_test_rules,
     load_policy_set,
     read_metadata,
@@ -317,3 +320,41 @@ def test_sandbox_holds_on_the_engine_for_hand_built_sets() -> None:
 def test_find_test_rules_skips_comments_and_bodies() -> None:
     source = "package t\n\n# test_commented if true\ntest_a if {\n\ttrue\n}\n\ntest_b := true\ntest_a if false\ntodo_test_c if true\n"
     assert find_test_rules(source) == [("test_a", 4), ("test_b", 8)]
+
+
+def _lexer_code_only(source: str) -> str:
+    """The reference for `code_only`: a character-by-character lexer."""
+    out = list(source)
+    i, n = 0, len(source)
+    while i < n:
+        if source[i] == "#":
+            while i < n and source[i] != "\n":
+                out[i] = " "
+                i += 1
+        elif source[i] == '"':
+            i += 1
+            while i < n and source[i] not in '"\n':
+                step = 2 if source[i] == "\\" and i + 1 < n and source[i + 1] != "\n" else 1
+                out[i:i + step] = " " * step
+                i += step
+            i += 1
+        elif source[i] == "`":
+            i += 1
+            while i < n and source[i] != "`":
+                out[i] = out[i] if source[i] == "\n" else " "
+                i += 1
+            i += 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet='#"`\\\n x\té', max_size=30))
+def test_code_only_blanks_what_a_lexer_would(source: str) -> None:
+    assert code_only(source) == _lexer_code_only(source)
+
+
+def test_code_only_keeps_code_lines_and_columns() -> None:
+    source = 'x := "a # b \\" c" # note `x`\ny := `raw\n#raw` # end\n'
+    assert code_only(source) == 'x := "' + " " * 10 + '"' + " " * 11 + "\ny := `   \n    `" + " " * 6 + "\n"
