@@ -1,5 +1,6 @@
 from __future__ import annotations
 
-from termslint.cli import main
+from termslint.cli import run
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned worker process imports this module
+    run()

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from termslint import __version__
 from termslint.errors import TermslintError
@@ -171,6 +172,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         from termslint.commands.init import init
         return init(args)
     raise AssertionError(args.command)
+
+
+def run() -> NoReturn:
+    """The `termslint` command: `main()`, then exit without freeing every object.
+
+    Freeing every object a check built, one by one, took 50 ms of a 400 ms
+    one-document check; the operating system takes the memory back at once.
+    By then every file, engine and worker is closed, and the output is
+    flushed here. (mypy exits alike.)
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `termslint check | head`: the reader left
+        pass
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
