@@ -206,6 +206,9 @@ def bench_cold(file: Path, runs: int) -> None:
     # A cold process, as after `pip install`: bytecode compiled once (pip does
     # that at install time), so each timed run loads .pyc files, not sources.
     # The bytecode goes to a temporary folder, for both commands alike.
+    # termslint's start-up cache (compiled regexes, parsed YAML; see
+    # termslint/cache.py) is likewise filled once by the warm-up run, in a
+    # folder of its own; the run without it is timed too.
     with tempfile.TemporaryDirectory(prefix="termslint-cold-") as tmp:
         _bench_cold(file.resolve(), runs, Path(tmp))  # the commands run in an empty folder
 
@@ -213,14 +216,16 @@ def bench_cold(file: Path, runs: int) -> None:
 def _bench_cold(file: Path, runs: int, tmp: Path) -> None:
     cache, cwd = tmp / "pycache", tmp / "cwd"
     cwd.mkdir()
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(cache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(cache),
+           "TERMSLINT_CACHE_DIR": str(tmp / "termslint-cache")}
+    for name in ("PYTHONDONTWRITEBYTECODE", "TERMSLINT_NO_CACHE"):
+        env.pop(name, None)
     # An empty folder to run in, as a docs repository without configuration
     # (in this repository, termslint would read its pyproject.toml).
 
-    def run(cmd: list[str]) -> float:
+    def run(cmd: list[str], extra_env: dict[str, str]) -> float:
         start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd)
+        done = subprocess.run(cmd, capture_output=True, env={**env, **extra_env}, cwd=cwd)
         elapsed = time.perf_counter() - start
         # A command that failed to start is fast, and timing it would flatter
         # the ratio: each command must print its output (`termslint check`
@@ -232,24 +237,27 @@ def _bench_cold(file: Path, runs: int, tmp: Path) -> None:
 
     # markdown-it-py's console script `markdown-it`, run by the same interpreter.
     md_cli = "import sys; from markdown_it.cli.parse import main; sys.exit(main())"
-    commands = {
-        "markdown-it FILE": [sys.executable, "-c", md_cli, str(file)],
-        "termslint check FILE": [sys.executable, "-m", "termslint", "check", "--jobs", "1", str(file)],
-        "termslint rules": [sys.executable, "-m", "termslint", "rules"],
+    check = [sys.executable, "-m", "termslint", "check", "--jobs", "1", str(file)]
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "markdown-it FILE": ([sys.executable, "-c", md_cli, str(file)], {}),
+        "termslint check FILE": (check, {}),
+        "  without start-up cache": (check, {"TERMSLINT_NO_CACHE": "1"}),
+        "termslint rules": ([sys.executable, "-m", "termslint", "rules"], {}),
     }
-    for cmd in commands.values():
-        run(cmd)  # warm-up: compiles the bytecode
+    for cmd, extra_env in commands.values():
+        run(cmd, extra_env)  # warm-up: compiles the bytecode, fills the start-up cache
     # Interleaved, so that both sides of the ratio see the machine in the same state.
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
-        for name, cmd in commands.items():
-            times[name].append(run(cmd))
+        for name, (cmd, extra_env) in commands.items():
+            times[name].append(run(cmd, extra_env))
     medians = {name: statistics.median(t) for name, t in times.items()}
     print(f"\n## cold start: {file} ({file.stat().st_size / 1e3:.0f} KB), {runs} runs, medians")
     for name, t in medians.items():
         print(f"{name:28} {t:.3f} s")
     t_md, t_check = medians["markdown-it FILE"], medians["termslint check FILE"]
     print(f"ratio check/markdown-it      {t_check / t_md:.2f}")
+    print(f"  without start-up cache     {medians['  without start-up cache'] / t_md:.2f}")
 
 
 def main() -> int:

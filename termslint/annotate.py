@@ -33,9 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
+from termslint import cache
 from termslint.errors import ConfigError
 from termslint.model import (
     GRANT,
@@ -96,7 +95,7 @@ _TOP_KEYS = {
     "actors": dict,
     "consent_frames": list,
 }
-_MACRO = re.compile(r"\{([a-z_]+)\}")
+_MACRO = cache.regex(r"\{([a-z_]+)\}")
 _MAX_PATTERN_LEN = 2000
 # A repeat whose maximum exceeds this may not contain another repeat.
 _MAX_OUTER_REPEAT = 10
@@ -152,8 +151,8 @@ class _Rx:
     def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
         if self._compiled is None:
             low, cs = self._sources
-            self._compiled = (re.compile(low) if low else None,
-                              re.compile(cs, re.IGNORECASE) if cs else None)
+            self._compiled = (cache.regex(low) if low else None,
+                              cache.regex(cs, re.IGNORECASE) if cs else None)
         return self._compiled
 
     def finditer(self, text: str, low: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
@@ -278,7 +277,7 @@ def _check_combinable(pattern: str, tree: Any, where: str) -> None:
     try:
         # Joined and lowered as `_Rx` does: an inline global flag such as
         # "(?i)" is then no longer at the start, and fails to compile.
-        re.compile("(?:x)|(?:" + _lower_regex(pattern) + ")")
+        cache.regex("(?:x)|(?:" + _lower_regex(pattern) + ")")
     except re.error as e:
         problem = str(e)
     else:
@@ -333,7 +332,7 @@ class _Compiler:
                 out.append(expanded)
                 continue
             try:
-                re.compile(expanded, re.IGNORECASE)
+                cache.regex(expanded, re.IGNORECASE)
             except re.error as e:
                 raise ConfigError(
                     f"vocabulary {key}: regex {p!r} does not compile: {e}",
@@ -349,7 +348,7 @@ class _Compiler:
         pats = self.patterns(value, where)
         if not pats:
             return None
-        return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+        return cache.regex("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
 
     def rx(self, value: Any, where: str) -> _Rx | None:
         pats = self.patterns(value, where)
@@ -387,11 +386,16 @@ class _Compiler:
         return tuple(out)
 
 
+def _load_yaml(text: str) -> Any:
+    from ruamel.yaml import YAML  # here: with the cache, most runs never import it
+
+    return YAML(typ="safe").load(text)  # the C parser when ruamel.yaml.clib is there: these files are ours
+
+
 def _read_builtin() -> dict[str, Any]:
-    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: these files are ours
     merged: dict[str, Any] = {}
     for path in sorted(VOCAB_DIR.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8")) or {}
+        data = cache.yaml(path.read_text(encoding="utf-8"), _load_yaml) or {}
         for key, value in data.items():
             if key in merged:
                 raise ConfigError(f"built-in vocabulary key {key!r} defined twice", f"see {path.name}")
@@ -456,12 +460,12 @@ class Vocabulary:
             if dc:
                 self.definition_cues[name] = dc
         self.data_term_heads = c.compile(raw.get("data_term_heads"), "data_term_heads")
-        self.qualifier = re.compile(macros["qualifier"], re.IGNORECASE)
-        self.qualifier_run_before = re.compile(
+        self.qualifier = cache.regex(macros["qualifier"], re.IGNORECASE)
+        self.qualifier_run_before = cache.regex(
             r"(?:(?:{q})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or)\s+)){{0,5}}(?:{q})\s*$".format(q=macros["qualifier"]),
             re.IGNORECASE,
         )
-        self.qualifier_after = re.compile(r"\s+of\s+(?:your\s+|their\s+|any\s+)?(?:{q})".format(q=macros["qualifier"]), re.IGNORECASE)
+        self.qualifier_after = cache.regex(r"\s+of\s+(?:your\s+|their\s+|any\s+)?(?:{q})".format(q=macros["qualifier"]), re.IGNORECASE)
         self.subset = c.rx(raw.get("subset_patterns"), "subset_patterns")
         subset_keywords = c.keywords(raw.get("subset_keywords"), "subset_keywords")
         self.purposes = self._concepts(c, raw.get("purposes"), "purposes")
@@ -534,7 +538,7 @@ class Vocabulary:
         # Run on lower-cased text without IGNORECASE, so the scan can skip
         # ahead by first letter; word starts are checked in `keyword_hits`.
         # (`\b` first: the scan then tries the trie only at word starts, twice as fast.)
-        self.keyword_scan = re.compile(r"\b(?:" + _trie(stems) + r")[\w'’-]*") if stems else None
+        self.keyword_scan = cache.regex(r"\b(?:" + _trie(stems) + r")[\w'’-]*") if stems else None
         # keyword (without "$") -> (concept key, or None for a trigger; whole word only)
         self._keyword_index: dict[str, list[tuple[str | None, bool]]] = {}
         for key, ks, ts in self._keyed:
@@ -695,23 +699,23 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 _STOP_TAIL = r"[\"'”’)\]]*(?=\s+[\"'“‘(\[*_•·\-]*[A-Z0-9])"
 # Every alternative starts with a literal character, so the scan skips to the
 # next ".", "!", "?", line break or "|" instead of trying each position.
-_SENT_END = re.compile(
+_SENT_END = cache.regex(
     rf"\.{_STOP_TAIL}|!{_STOP_TAIL}|\?{_STOP_TAIL}"  # a full stop before a capital, a number or a bullet
     r"|\n[ \t]*\n"  # a blank line
     r"|\n(?=[ \t]*\|)|\|[ \t]*\n"  # table rows
     r"|\|(?<=[ \t]\|)[ \t]"  # table cells
     r"|\n(?=[ \t]*[\"'“‘(\[*_•·\-]*[A-Z0-9])"  # a line break before a capital: a heading line may end there
 )
-_TABLE_ROW_NEXT = re.compile(r"[ \t]*\|")
-_LEAD_CHARS = re.compile(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
-_ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
+_TABLE_ROW_NEXT = cache.regex(r"[ \t]*\|")
+_LEAD_CHARS = cache.regex(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
+_ROMAN_OR_LETTER = cache.regex(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
 
 
-_HEADING_LINE = re.compile(r"[\"'“‘(\[*_#•·\-]*[A-Z0-9][^\n.!?;:,]{0,70}[^\W_][)\]*_]*")
-_HEADING_TAIL = re.compile(r"\b(?:and|or|the|a|an|of|to|for|in|on|by|with|our|your|its|their|that|which|as|from|at)$", re.IGNORECASE)
+_HEADING_LINE = cache.regex(r"[\"'“‘(\[*_#•·\-]*[A-Z0-9][^\n.!?;:,]{0,70}[^\W_][)\]*_]*")
+_HEADING_TAIL = cache.regex(r"\b(?:and|or|the|a|an|of|to|for|in|on|by|with|our|your|its|their|that|which|as|from|at)$", re.IGNORECASE)
 # A subject and a modal verb make a line a statement, even a short one
 # without a full stop ("We may train our models on your content").
-_STATEMENT_LINE = re.compile(
+_STATEMENT_LINE = cache.regex(
     r"\b(?:we|you|they|it)\s+(?:\w+\s+)?(?:may|will|can|cannot|shall|must|might|could|would|do|does|never)\b",
     re.IGNORECASE)
 
@@ -790,7 +794,7 @@ def split_sentences(text: str, vocab: Vocabulary, blocks: Mapping[int, bool] | N
 
 
 # A list marker, and any blockquote marks, before a line's text.
-_LIST_MARKER = re.compile(r"[ \t]*(?:>[ \t]*)*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_LIST_MARKER = cache.regex(r"[ \t]*(?:>[ \t]*)*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 
 
 def block_breaks(clause: Clause, lines: Sequence[str]) -> dict[int, bool]:
@@ -820,14 +824,14 @@ def block_breaks(clause: Clause, lines: Sequence[str]) -> dict[int, bool]:
 # one use in each row, so a row is read as one sentence: the data column
 # belongs to the purpose beside it. Other tables are read cell by cell, and no
 # sentence runs from one row into the next.
-_PURPOSE_HEADER = re.compile(r"\b(?:purposes?|activit(?:y|ies)|why\s+we|how\s+we\s+use|uses?\s+of)\b", re.IGNORECASE)
-_DATA_HEADER = re.compile(r"\b(?:data|information|info)\b", re.IGNORECASE)
-_BASIS_HEADER = re.compile(r"\b(?:legal|lawful)\s+(?:basis|bases|grounds?)\b|\bbasis\s+(?:for|of)\s+processing\b",
+_PURPOSE_HEADER = cache.regex(r"\b(?:purposes?|activit(?:y|ies)|why\s+we|how\s+we\s+use|uses?\s+of)\b", re.IGNORECASE)
+_DATA_HEADER = cache.regex(r"\b(?:data|information|info)\b", re.IGNORECASE)
+_BASIS_HEADER = cache.regex(r"\b(?:legal|lawful)\s+(?:basis|bases|grounds?)\b|\bbasis\s+(?:for|of)\s+processing\b",
                            re.IGNORECASE)
 # A legal basis that is consent and nothing else: the use waits for the user's opt-in.
-_CONSENT_BASIS = re.compile(r"[\W_]*(?:(?:your|the\s+user['’]s|explicit|express|prior|specific|informed)\s+)*consent\b",
+_CONSENT_BASIS = cache.regex(r"[\W_]*(?:(?:your|the\s+user['’]s|explicit|express|prior|specific|informed)\s+)*consent\b",
                             re.IGNORECASE)
-_OTHER_BASIS = re.compile(r"legitimate|contract|obligation|necessary|vital|public\s+interest", re.IGNORECASE)
+_OTHER_BASIS = cache.regex(r"legitimate|contract|obligation|necessary|vital|public\s+interest", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -911,12 +915,12 @@ class _Context:
     user: re.Pattern[str] | None = None
 
 
-_PAREN_ALIASES = re.compile(
+_PAREN_ALIASES = cache.regex(
     r"\((?:(?:collectively|together|hereinafter|individually)[^)\"“]{0,30})?([^()]{0,200}?[\"“](?:we|us|our|you|your)[\"”][^()]{0,120})\)",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r"[\"“]([^\"”]{1,60})[\"”]")
-_TITLE_NAME = re.compile(
+_QUOTED = cache.regex(r"[\"“]([^\"”]{1,60})[\"”]")
+_TITLE_NAME = cache.regex(
     r"^\s*([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}?)(?:[’']s)?\s+(?:Terms|Privacy|Data|Acceptable|User|General|Master|Customer|End|Cookie|Service|Subscription|Platform|Business|Commercial|Marketplace|Supplemental|AI|Generative)\b"
 )
 _GENERIC_NAMES = {"the", "our", "these", "this", "website", "general", "standard", "global", "online", "privacy", "terms"}
@@ -953,7 +957,7 @@ def _alternation(names: Iterable[str], plural: bool = False) -> re.Pattern[str] 
     if not uniq:
         return None
     ending = r"(?:s|es)?" if plural else ""
-    return re.compile(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
+    return cache.regex(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
 
 
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
@@ -1037,12 +1041,12 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
 # "You can object to our use of your information to train our models": the
 # user's choice names no particular data, so it covers all of theirs (as a
 # choice that names no data does), not only the category the words fall in.
-_ALL_USER_DATA = re.compile(r"your\s+(?:information|info|data)", re.IGNORECASE)
+_ALL_USER_DATA = cache.regex(r"your\s+(?:information|info|data)", re.IGNORECASE)
 _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
-_OF_CONTAINER = re.compile(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
+_OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
-_CATCH_ALL = re.compile(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None) -> list[_Mention]:
@@ -1128,38 +1132,38 @@ def _find_actors(text: str, low: str, s0: int, s1: int, ctx: _Context, data: Seq
 # "data that may be collected"): its modal verb describes a noun and starts
 # no statement of its own. (After a comma, "..., which we may use to train
 # models" is a statement and keeps its cue.)
-_RESTRICTIVE_RELATIVE = re.compile(r"(?<![,;(])\s(?:which|that)\s+$")
+_RESTRICTIVE_RELATIVE = cache.regex(r"(?<![,;(])\s(?:which|that)\s+$")
 # How far (in characters) before a condition that names no use ("You can opt
 # out of this in Settings.") the use it refers to may end: "this" is the
 # statement just before, not one a page earlier in a long clause.
 _CONDITION_REACH = 300
 # "... when you give us consent to do so" after a verb of use: "do so" is that use.
-_ASKED_TO = re.compile(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
-_USE_VERB = re.compile(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")
+_ASKED_TO = cache.regex(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
+_USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")
 # A statement that names its own purpose, even one the vocabulary does not
 # know, does not borrow the purposes of the statement before.
-_OWN_PURPOSE = re.compile(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
-_USE_NOUN = re.compile(r"\b(?:processing|use)\b")
+_OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
+_USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
 # "the data that we process": a subject inside a relative clause.
-_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|whom?)\s+$")
+_RELATIVE_BEFORE = cache.regex(r"\b(?:that|which|whom?)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
 # the company's use, not the user's statement.
-_CONDITIONAL = re.compile(r"(?:if|when|while|where|once|unless)\b")
-_CONDITIONAL_BEFORE = re.compile(  # "Unless you opt out, we use ...", "If you do not turn off ..."
+_CONDITIONAL = cache.regex(r"(?:if|when|while|where|once|unless)\b")
+_CONDITIONAL_BEFORE = cache.regex(  # "Unless you opt out, we use ...", "If you do not turn off ..."
     r"\b(?:if|unless|until|when|where|once)\s+(?:you|users?|customers?|the\s+user)\s+"
     r"(?:(?:do|does|have|has|choose|chooses|decide|decides)\s+(?:not\s+)?(?:to\s+)?)?$")
 # "misrepresent AI Output in contexts where it could cause harm": the modal
 # verb belongs to a clause about a thing, and starts no statement either.
-_SUBORDINATE_THING = re.compile(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
+_SUBORDINATE_THING = cache.regex(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
 # "If you would prefer that your chats are not used ..., turn off ...": the
 # "not" is the user's wish, and the statement is the instruction after it.
-_USER_PREFERENCE = re.compile(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?\bnot\s+(?:be\s+)?\w+")
+_USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?\bnot\s+(?:be\s+)?\w+")
 # "... the data of users who have not opted out": the "not" describes the
 # users; the statement is the use, and the choice is its condition.
-_CHOOSER_RELATIVE = re.compile(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
+_CHOOSER_RELATIVE = cache.regex(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
-_NONRESTRICTIVE_RELATIVE = re.compile(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
+_NONRESTRICTIVE_RELATIVE = cache.regex(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 
 
 def _modal_cues(text: str, low: str, s0: int, s1: int, vocab: Vocabulary, skip_grant: bool = False) -> list[_Mention]:
@@ -1576,10 +1580,10 @@ def _locate(lines: Sequence[str], line: int, words: str, guess_col: int) -> tupl
     return index[best] + 1, index[best + len(target) - 1] + 1
 
 
-_MD_INLINE = re.compile(r"\]\([^)]*\)|[*_`~\[\]]|\\(?=[^\w\s])")
+_MD_INLINE = cache.regex(r"\]\([^)]*\)|[*_`~\[\]]|\\(?=[^\w\s])")
 
 
-_SPACES = re.compile(r"\s+")
+_SPACES = cache.regex(r"\s+")
 
 
 def _plain_line(raw: str) -> tuple[str, list[int]]:

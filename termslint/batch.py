@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from termslint import cache
 from termslint.config import Config
 from termslint.errors import TermslintError
 from termslint.model import ADDED, MODIFIED, Changes, Document, DocumentOutline, Finding
@@ -127,6 +128,7 @@ class Batch:
                     prepared.base_doc = load_document(base_text, job.path, cfg)
                 prepared.changes = build_changes(prepared.base_doc, doc, job.base_rev or "")
             self.prepared.append(prepared)
+        cache.save()  # a worker's new regexes too: workers end without the CLI's save
         return [DocumentOutline.of(p.doc) for p in self.prepared]
 
     def evaluate(self, names: set[str], data: dict[str, Any]) -> list[FileResult]:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from termslint import __version__
+from termslint import __version__, cache
 from termslint.errors import TermslintError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check terms against the policies",
         description="Check Markdown terms against the built-in and configured Rego policies.",
         epilog="Folders are searched for *.md and *.markdown (config: include/exclude). With --base, "
-               "findings that already existed at REV are 'existing' and do not fail the check.",
+               "findings that already existed at REV are 'existing' and do not fail the check.\n\n"
+               "Start-up work (compiled regexes, parsed YAML) is cached in ~/.cache/termslint;\n"
+               "TERMSLINT_NO_CACHE=1 turns that off, TERMSLINT_CACHE_DIR moves it.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: config 'paths', else .)")
     check.add_argument("--base", metavar="REV", help="git revision to compare with (e.g. origin/main, HEAD)")
@@ -198,7 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        cache.save()  # what this run compiled anew, for the next start (see termslint/cache.py)
+        return code
     except TermslintError as exc:
         sys.stderr.write(f"termslint: error: {exc}\n")
         return EXIT_USAGE

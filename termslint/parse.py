@@ -43,6 +43,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from termslint import cache
 from termslint.errors import InputError
 from termslint.model import Clause, Definition, Document, Span, Suppression, TableRow
 from termslint.parse_defs import (
@@ -64,16 +65,16 @@ from termslint.parse_tree import Event, Node, build_tree, fix_candidates, github
 from termslint import parse_refs as refs
 
 _LINE_BREAKERS = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
-_LINE_BREAKER = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKER = cache.regex("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Built once: markdown-it's rule chains are compiled in the constructor.
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
 _CALLOUTS = frozenset(("note", "notes", "important", "warning", "tip", "example", "examples", "caution", "please note"))
-_LABEL_START = re.compile(r"[*_•·▪◦●\s]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
-_AFTER_LABEL = re.compile(r"[\s.:\-–—)]*")
-_META_HEADING = re.compile(r"(?i)^\W*(effective|last\s+(updated|modified|revised)|updated|revised|version|date)\b.*\d")
-_SENTENCE_CUT = re.compile(r"[a-z)]{2}[.:] |[A-Z)]{3}[.:] ")
-_PLAIN_RUN_IN = re.compile(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-Z“\"])")
+_LABEL_START = cache.regex(r"[*_•·▪◦●\s]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
+_AFTER_LABEL = cache.regex(r"[\s.:\-–—)]*")
+_META_HEADING = cache.regex(r"(?i)^\W*(effective|last\s+(updated|modified|revised)|updated|revised|version|date)\b.*\d")
+_SENTENCE_CUT = cache.regex(r"[a-z)]{2}[.:] |[A-Z)]{3}[.:] ")
+_PLAIN_RUN_IN = cache.regex(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-Z“\"])")
 
 
 # --- phase 1: tokens -> events ------------------------------------------------
@@ -87,15 +88,15 @@ class _Line:
     emph: list[tuple[int, int]]  # strong and em together, for run-in titles
 
 
-_YAML_DATE = re.compile(r":\s*\d{4}-\d\d?-\d\d?")
-_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
-_DIRECTIVE = re.compile(
+_YAML_DATE = cache.regex(r":\s*\d{4}-\d\d?-\d\d?")
+_COMMENT = cache.regex(r"<!--(.*?)-->", re.DOTALL)
+_DIRECTIVE = cache.regex(
     r"^\s*termslint-disable(?P<file>-file)?\s+(?P<codes>[A-Za-z]+\d+(?:\s*,\s*[A-Za-z]+\d+)*)"
     r"(?:\s+reason\s*=\s*(?:\"(?P<r1>[^\"]*)\"|'(?P<r2>[^']*)'))?\s*$",
     re.DOTALL,
 )
-_HTML_ANCHOR = re.compile(r"<a\s[^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]*>")
+_HTML_ANCHOR = cache.regex(r"<a\s[^>]*?\b(?:id|name)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+_TAG = cache.regex(r"<[^>]*>")
 
 
 def _keep_newlines(m: re.Match[str]) -> str:
@@ -522,7 +523,7 @@ class _Walker:
 
 
 # A lettered or roman item right after a clause number: "3.1.8. (a) En cas de perte".
-_SUB_ITEM = re.compile(r"[.\s]*(\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
+_SUB_ITEM = cache.regex(r"[.\s]*(\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
 
 
 def _can_split(prev: str) -> bool:

@@ -15,11 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from termslint import cache
 from termslint.model import Span, TableRow
 
 # Words a sentence cut by a line break tends to end on ("... the", "... and").
 SMALL_WORDS = frozenset("a an and as at by for from in of on or the to via vs with that".split())
-_MARKUP_CHARS = re.compile(r"[*_#>`\\]")
+_MARKUP_CHARS = cache.regex(r"[*_#>`\\]")
 
 # (text, 1-based file line, 1-based file column of text[0])
 TextLine = tuple[str, int, int]
@@ -50,34 +51,34 @@ _VERB = (
     r"(?:shall|will|should|does|is\s+to|are\s+to)?\s*(?:means?|refers?\s+to|is\s+defined\s+as|"
     r"has\s+the\s+meanings?|have\s+the\s+meanings?|shall\s+have\s+the\s+meanings?|includes?)\b"
 )
-_QUOTED_MEANS = re.compile(
+_QUOTED_MEANS = cache.regex(
     rf"{_QUOTED}((?:\s*(?:,|/|\bor\b|\band\b|,\s*or\b|,\s*and\b)\s*{_QUOTED})*)"
     rf"(?:\s*\([^)]{{0,40}}\))?\s*,?\s*{_VERB}"
 )
-_MORE_QUOTED = re.compile(_QUOTED)
+_MORE_QUOTED = cache.regex(_QUOTED)
 # (“X”), (the "X"), (collectively, “X”), (each, a "X"), (hereinafter "X"), ("X" or "Y")
 _PAREN_INTRO = (
     r"(?:(?:collectively|together|jointly|individually|each|hereinafter|hereafter|herein|"
     r"also|separately|and|or|the|a|an|as|any|all|such|further|referred\s+to(?:\s+herein)?(?:\s+as)?|"
     r"known\s+as|called|defined\s+as)\b[\s,:]*)*"
 )
-_PAREN_DEF = re.compile(
+_PAREN_DEF = cache.regex(
     rf"\(\s*{_PAREN_INTRO}{_QUOTED}((?:\s*(?:,|;|/|\bor\b|\band\b)\s*(?:the\s+|a\s+|an\s+)?{_QUOTED})*)\s*\)"
 )
 # "... referred to as “Agreement”" outside brackets.
-_REFERRED_AS = re.compile(
+_REFERRED_AS = cache.regex(
     rf"referred\s+to\s+(?:herein\s+)?as\s+(?:the\s+)?{_QUOTED}|known\s+as\s+(?:the\s+)?{_QUOTED}"
 )
 # Unquoted: "Customer Content means ..." at a sentence start. Found from the verb
 # backwards: the verb is rare, a capitalised phrase at every sentence start is not.
-_BARE_VERB = re.compile(r" (?:shall mean|means|refers to)\b(?! (?:of|by|that|for|through|to)\b)")
-_BARE_TERM = re.compile(r"(?:^|(?<=[.;:]\s))((?:[A-Z][\w'’-]*)(?:\s+(?:of|and|or|for|the|[A-Z][\w'’-]*)){0,5})$")
+_BARE_VERB = cache.regex(r" (?:shall mean|means|refers to)\b(?! (?:of|by|that|for|through|to)\b)")
+_BARE_TERM = cache.regex(r"(?:^|(?<=[.;:]\s))((?:[A-Z][\w'’-]*)(?:\s+(?:of|and|or|for|the|[A-Z][\w'’-]*)){0,5})$")
 _BARE_STOP = frozenset(
     "This That These Those It Which What Such Each Any All The A An If When Where Who He She "
     "They We You Our Your Their Its There Here Please Note".split()
 )
 # "Section 5.2" after "has the meaning given in": a pointer, not a definition.
-_POINTER = re.compile(
+_POINTER = cache.regex(
     r"\s+(?:given|set\s+(?:out|forth)|ascribed|assigned|provided|specified|defined)?\s*"
     r"(?:to\s+(?:it|them|such\s+term)\s+)?(?:in|at|under|by)\s+(?:this\s+|the\s+)?"
     r"(?:Sections?|Clauses?|Articles?|paragraphs?|sections?|clauses?|articles?|Schedule|Annex|Appendix|"
@@ -86,16 +87,16 @@ _POINTER = re.compile(
 _PRONOUNS = frozenset(
     "you your yours we us our ours i me my they them their he she it its company".split()
 )
-_DEFINITIONS_TITLE = re.compile(r"(?i)\b(definition|definitions|interpretation|glossary|defined terms|meaning)")
+_DEFINITIONS_TITLE = cache.regex(r"(?i)\b(definition|definitions|interpretation|glossary|defined terms|meaning)")
 # "**Term**:" / "**Term** –" definition-list items in a Definitions section.
-_LIST_SEP = re.compile(r"\s*[\"“”]?\s*(?::|–|—|-\s)\s*\S")
-_BOLD_MEANS = re.compile(r"\s*[\"“”]?\s*,?\s*" + _VERB)
+_LIST_SEP = cache.regex(r"\s*[\"“”]?\s*(?::|–|—|-\s)\s*\S")
+_BOLD_MEANS = cache.regex(r"\s*[\"“”]?\s*,?\s*" + _VERB)
 
 
 _TRIGGERS = ("mean", "refer", "defined", "include", "\"", "“", "”", "‘", "known as")
 _REACH = 600
-_SENTENCE_END = re.compile(r"[.;!?]\s+(?=[\"“(A-Z0-9])")
-_SENTENCE_STOP = re.compile(r"[.!?](?=\s+[\"“(A-Z0-9]|\s*$)|;(?=\s*$)")
+_SENTENCE_END = cache.regex(r"[.;!?]\s+(?=[\"“(A-Z0-9])")
+_SENTENCE_STOP = cache.regex(r"[.!?](?=\s+[\"“(A-Z0-9]|\s*$)|;(?=\s*$)")
 
 
 def _after_stop(text: str, at: int) -> bool:
@@ -243,9 +244,9 @@ def _line_of(line_offsets: list[int], offset: int) -> int:
     return lo
 
 
-_PLURAL_MARK = re.compile(r"\((?:s|es)\)$", re.IGNORECASE)
+_PLURAL_MARK = cache.regex(r"\((?:s|es)\)$", re.IGNORECASE)
 # A plural whose singular is plain: "Claims", "Parties"; not "Business", "Bonus", "Analysis".
-_PLURAL = re.compile(r"(?<=[a-z]{2})(?:(?<![sui])(?<!ew)s|(?<=[^aeiou])(?<!ser)(?<!spec)ies)$", re.IGNORECASE)
+_PLURAL = cache.regex(r"(?<=[a-z]{2})(?:(?<![sui])(?<!ew)s|(?<=[^aeiou])(?<!ser)(?<!spec)ies)$", re.IGNORECASE)
 
 
 def term_forms(terms: list[str]) -> dict[str, str]:
@@ -278,7 +279,7 @@ def compile_terms(forms: Iterable[str]) -> re.Pattern[str] | None:
     # An optional plural: "Customers" uses "Customer".
     # No lookbehind in front: a pattern that starts with its alternatives lets the
     # regex engine skip ahead by first character; the left boundary is checked in find_uses.
-    return re.compile(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
+    return cache.regex(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
 
 
 def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int], forms: Mapping[str, str]) -> list[str]:
@@ -303,7 +304,7 @@ _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
-_DATE = re.compile(
+_DATE = cache.regex(
     rf"(?i)(?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MON})\.?,?\s+(?P<y1>\d{{4}}))"
     rf"|(?P<mdy>(?P<m2>{_MON})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))"
     rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{1,2}})-(?P<d3>\d{{1,2}}))"
@@ -311,12 +312,12 @@ _DATE = re.compile(
     rf"|(?P<my>(?P<m5>{_MON})\s+(?P<y5>\d{{4}}))"
 )
 _META_KEYS = (
-    ("effective_date", re.compile(
+    ("effective_date", cache.regex(
         r"(?i)\b(?:effective\s+date|date\s+effective|date\s+of\s+effect|effective(?:\s+as\s+of|\s+from|\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
-    ("last_updated", re.compile(
+    ("last_updated", cache.regex(
         r"(?i)\b(?:last\s+(?:updated|modified|revised|amended|changed)(?:\s+on)?|updated(?:\s+on)?|revised(?:\s+on)?)\b\s*(?P<colon>[:\-–—]?)\s*")),
 )
-_VERSION = re.compile(r"(?i)\bversion\s*(?:no\.?|number)?\s*[:\-]?\s*(?P<v>v?\d+(?:\.\d+)*[a-z]?)\b")
+_VERSION = cache.regex(r"(?i)\bversion\s*(?:no\.?|number)?\s*[:\-]?\s*(?P<v>v?\d+(?:\.\d+)*[a-z]?)\b")
 
 
 def _iso(m: re.Match[str]) -> str | None:

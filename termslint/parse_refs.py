@@ -22,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from termslint import cache
 from termslint.model import Clause, Reference, Span
 
 # Kinds of reference (Reference.kind).
@@ -29,12 +30,12 @@ CLAUSE, ANCHOR, DOCUMENT, LAW, EXTERNAL = "clause", "anchor", "document", "law",
 
 _NUM = r"(?:\d{1,4}[A-Z]?(?:\.\d{1,3})*(?:\s?\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\))*|[IVXL]{1,6}\b(?:\.(?:\d{1,3}|[A-Z]\b))*)"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or|through|to|thru|et|ou|à)\s+|\s*[-–]\s*)"
-_REF = re.compile(
+_REF = cache.regex(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
 )
-_PAREN_ONLY = re.compile(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
-_ITEM = re.compile(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
+_PAREN_ONLY = cache.regex(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
+_ITEM = cache.regex(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
 # Statutes and other instruments: a number of theirs is not a clause of ours.
 _LAW_WORDS = (
     r"Act|Code|Regulation|Regulations|Directive|Law|Laws|Constitution|Statute|Statutes|Rules?|"
@@ -47,21 +48,21 @@ _LAW_WORDS = (
 # "Article 6, paragraph 1(f) of the GDPR": a paragraph or point of the article may come between.
 _SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
 # Alternatives are disjoint and the repeats bounded, so a miss cannot backtrack badly.
-_LAW_AFTER = re.compile(
+_LAW_AFTER = cache.regex(
     rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_SUB_EN}{{0,2}},?\s*(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
     rf"(?P<name>(?:(?:\(?[A-Z][\w.&'’/-]*\)?|of|and|on|for|the|[\d/()]+)\s+){{0,8}}?"
     rf"(?:{_LAW_WORDS}))\b"
 )
 # "section 119A of theUK Data Protection Act 2018": a statute named soon after "of", however spelt.
-_LAW_NEAR = re.compile(r"^\s*(?:of|under)\b[^.;:()]{0,60}?\b(?:Act|Regulation|Directive|Code|GDPR)\b")
-_LAW_DIRECT = re.compile(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(?:{_LAW_WORDS})\b")
-_LAW_BEFORE = re.compile(
+_LAW_NEAR = cache.regex(r"^\s*(?:of|under)\b[^.;:()]{0,60}?\b(?:Act|Regulation|Directive|Code|GDPR)\b")
+_LAW_DIRECT = cache.regex(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(?:{_LAW_WORDS})\b")
+_LAW_BEFORE = cache.regex(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
     rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+,?|'s|’s)\s*$"
 )
 # French and other civil-law drafting: "article 1641 du Code civil", "article 238
 # quater N du Code général des impôts", "articles L. 221-18 et suivants".
-_LAW_AFTER_FR = re.compile(
+_LAW_AFTER_FR = cache.regex(
     r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Z])\b\s*){0,3}(?:et\s+(?:suivants|s\.)\s*)?(?:,\s*)?"
     r"(?:(?:alinéa|paragraphe|point|lettre|§)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*"  # "paragraphe 1(f)"
     r"(?:\s*(?:ou|et)\s*\(?[0-9a-z]{1,3}\))*\s*,?\s*){0,2}"  # "1(c) ou (f)"
@@ -69,27 +70,27 @@ _LAW_AFTER_FR = re.compile(
     r"(?i:code|loi|règlement|reglement|directive|décret|decret|ordonnance|traité|convention|RGPD)\b"
 )
 # A French code's article number: legislative (L), regulatory (R) or decree (D) part.
-_CODE_ARTICLE = re.compile(r"[LRD]\s?\.?\s?\d{1,4}(?:-\d+)+|[LRD]\s?\.\s?\d")
+_CODE_ARTICLE = cache.regex(r"[LRD]\s?\.?\s?\d{1,4}(?:-\d+)+|[LRD]\s?\.\s?\d")
 # "Section 9 of the Agreement": another instrument's section, not ours.
-_OTHER_DOC_AFTER = re.compile(
+_OTHER_DOC_AFTER = cache.regex(
     r"^[\s,]*(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
-_CHAINED = re.compile(
+_CHAINED = cache.regex(
     rf"\s*(?:,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
 )
 # A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
-_LETTER_TAIL = re.compile(r"(?:\.|\s)?[a-z]\)?(?!\w)")
+_LETTER_TAIL = cache.regex(r"(?:\.|\s)?[a-z]\)?(?!\w)")
 # French: "l'article 8 de la Politique de protection des données"; and policies
 # named in lower case: "sections 13.4 of the privacy policy".
-_OTHER_DOC_AFTER_FR = re.compile(r"^[\s,]*(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[A-Z]")
-_POLICY_AFTER = re.compile(
+_OTHER_DOC_AFTER_FR = cache.regex(r"^[\s,]*(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[A-Z]")
+_POLICY_AFTER = cache.regex(
     r"^[\s,]*(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
     re.IGNORECASE,
 )
 # A role a law creates: "our Article 27 Representative" (GDPR).
-_LAW_ROLE_AFTER = re.compile(r"^\s+[Rr]epresentatives?\b")
-_OWN_DOC_AFTER = re.compile(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
+_LAW_ROLE_AFTER = cache.regex(r"^\s+[Rr]epresentatives?\b")
+_OWN_DOC_AFTER = cache.regex(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
 
 # Other documents by name. Policy-like names are found from their last word
 # ("... Policy", "... Notice") and the words before it, agreements from their start.
@@ -102,18 +103,18 @@ _POLICY_PREFIXES = frozenset((
     "anti-spam", "spam", "creator", "partner", "platform", "marketplace", "publisher",
 ))
 _AGREEMENT_STARTS = ("data process", "service level", "end user licen", "business associate", "master service", "terms of ")
-_AGREEMENT_AT = re.compile(
+_AGREEMENT_AT = cache.regex(
     r"(?i)(?:Data\s+Process(?:ing|or)\s+(?:Addendum|Agreement|Terms)|Service\s+Level\s+Agreement|"
     r"End\s+User\s+Licen[cs]e\s+Agreement|Business\s+Associate\s+Agreement|Master\s+Services?\s+Agreement|"
     r"Terms\s+of\s+(?:Service|Use|Sale))\b"
 )
 _CLAUSE_WORDS = ("section", "clause", "article", "paragraph", "§")
 _THIS_WORDS = ("this section", "this clause", "this article")
-_SELF_BEFORE = re.compile(r"(?:\bthis|\bthese|\bthe\s+present)\s*$", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")
-_KEY_SPLIT = re.compile(r"[.()\s]+")
-_LEADING_INT = re.compile(r"\d+")
-_PAREN_PART = re.compile(r"\(([^)]+)\)")
+_SELF_BEFORE = cache.regex(r"(?:\bthis|\bthese|\bthe\s+present)\s*$", re.IGNORECASE)
+_SPACES = cache.regex(r"\s+")
+_KEY_SPLIT = cache.regex(r"[.()\s]+")
+_LEADING_INT = cache.regex(r"\d+")
+_PAREN_PART = cache.regex(r"\(([^)]+)\)")
 _SMALL = frozenset("of and or for to in on the a an".split())
 _TRIM = "([{“”\"'‘’*_"
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from termslint import cache
 from termslint.errors import ConfigError, PolicyError
 from termslint.model import SEVERITIES, RuleDoc
 
@@ -50,11 +49,6 @@ _TEST_RULE = re.compile(
     r"^[ \t]*(test_[A-Za-z0-9_]*)\b[ \t]*(?:if\b|\{|:=|=(?!=))", re.MULTILINE
 )
 
-# METADATA is read with the C parser when ruamel.yaml.clib is there (it was
-# most of the start-up of a one-file check); a block it refuses is read again
-# with the pure parser, so that the message is the same either way.
-_yaml = YAML(typ="safe")
-_yaml_pure = YAML(typ="safe", pure=True)
 
 
 class PolicyModule(NamedTuple):
@@ -307,26 +301,38 @@ def read_metadata(source: str, path: str) -> tuple[dict[str, Any], int] | None:
     return None
 
 
-def _parse_metadata_yaml(body: list[str], path: str, header_line: int) -> dict[str, Any]:
-    text = "\n".join(body)
+def _load_metadata_yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    # The C parser when ruamel.yaml.clib is there; a block it refuses is read
+    # again with the pure parser, so that the message is the same either way.
     try:
-        try:
-            data = _yaml.load(text)
-        except YAMLError:
-            data = _yaml_pure.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = header_line + 1 + (mark.line if mark is not None else 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise PolicyError(
-            f"{path}:{line}: METADATA is not valid YAML: {problem}",
-            "fix the comment block above the package",
-        ) from None
-    except YAMLError as exc:
-        raise PolicyError(
-            f"{path}:{header_line}: METADATA is not valid YAML: {exc}",
-            "fix the comment block above the package",
-        ) from None
+        return YAML(typ="safe").load(text)
+    except YAMLError:
+        return YAML(typ="safe", pure=True).load(text)
+
+
+def _parse_metadata_yaml(body: list[str], path: str, header_line: int) -> dict[str, Any]:
+    try:
+        data = cache.yaml("\n".join(body), _load_metadata_yaml)
+    except Exception as exc:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError  # here: only a broken block needs it
+
+        if isinstance(exc, MarkedYAMLError):
+            mark = exc.problem_mark or exc.context_mark
+            line = header_line + 1 + (mark.line if mark is not None else 0)
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise PolicyError(
+                f"{path}:{line}: METADATA is not valid YAML: {problem}",
+                "fix the comment block above the package",
+            ) from None
+        if isinstance(exc, YAMLError):
+            raise PolicyError(
+                f"{path}:{header_line}: METADATA is not valid YAML: {exc}",
+                "fix the comment block above the package",
+            ) from None
+        raise
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -16,6 +16,13 @@ EXAMPLES = REPO / "examples"
 STEPS = EXAMPLES / "history" / "steps"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_startup_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """termslint's start-up cache (termslint/cache.py) in a folder of the session, not the user's."""
+    os.environ["TERMSLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("termslint-cache"))
+    os.environ.pop("TERMSLINT_NO_CACHE", None)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
