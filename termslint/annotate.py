@@ -105,25 +105,26 @@ _MAX_OUTER_REPEAT = 10
 # Vocabulary
 
 
+# What keeps its case in a lowered pattern: escapes (`\\S`, `\\B`, ...) and
+# the syntax of a named group.
+_KEEPS_CASE = cache.regex(r"\\.|\(\?P", re.DOTALL)
+
+
 def _lower_regex(pattern: str) -> str:
     """A case-insensitive pattern rewritten to match lower-cased text without IGNORECASE.
 
-    Escapes (`\\S`, `\\B`, ...) keep their case; everything else is lowered.
+    Escapes (`\\S`, `\\B`, ...) keep their case; everything else is lowered,
+    character by character.
     """
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if pattern.startswith("(?P", i):  # a named group's syntax is case-sensitive
-            out.append("(?P")
-            i += 3
-            continue
-        out.append(ch.lower())
-        i += 1
+    def lower(part: str) -> str:  # per character: "Σ" is "σ" wherever it stands
+        return part.lower() if part.isascii() else "".join(map(str.lower, part))
+
+    out: list[str] = []
+    last = 0
+    for m in _KEEPS_CASE.finditer(pattern):
+        out += (lower(pattern[last:m.start()]), m.group())
+        last = m.end()
+    out.append(lower(pattern[last:]))
     return "".join(out)
 
 

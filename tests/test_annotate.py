@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from termslint.annotate import Vocabulary, annotate_document, annotate_sentence, split_sentences, summarise_facts
+from termslint.annotate import (
+    Vocabulary,
+    _lower_regex,
+    annotate_document,
+    annotate_sentence,
+    split_sentences,
+    summarise_facts,
+)
 from termslint.errors import ConfigError
 from termslint.model import Clause, Definition, Document, Span
 
@@ -346,6 +353,16 @@ def test_user_data_patterns_bypass_the_keyword_prefilter() -> None:
     assert f.data == ["public_data"]
     g = annotate_sentence("We will not use your holograms to train AI.", v)[0]
     assert g.data == ["customer_content"]
+
+
+@pytest.mark.parametrize(("pattern", "lowered"), [
+    (r"\bAI\s+Models?\b", r"\bai\s+models?\b"),  # escapes keep their case: \S is not \s
+    (r"(?P<Verb>Train)\S+", r"(?P<verb>train)\S+"),  # the syntax (?P stays; the name is lowered too
+    (r"ÉTUDE|ΣΟΦΙΑ|İ", "étude|σοφια|i̇"),  # per character, as the text is lowered
+    ("trailing\\", "trailing\\"),
+])
+def test_lowered_patterns_keep_the_case_of_escapes(pattern: str, lowered: str) -> None:
+    assert _lower_regex(pattern) == lowered
 
 
 def _begins(word: str, keyword: str) -> bool:
