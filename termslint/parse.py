@@ -437,6 +437,8 @@ class _Walker:
             if k and not _can_split(lines[k - 1].text):
                 continue
             lab = parse_label(ln.text, c)
+            if lab is None and len(lines) == 1 and c == "para":
+                lab = self._dotless_heading(ln.text)
             if lab is None and k == 0 and ctx == "para" and ln.strong and ln.strong[0][0] == 0:
                 lab = parse_label(ln.text, "bold")
             if lab is not None and lab.kind == "dotted" and k == 0 and not _can_split(self.last_text or "."):
@@ -483,6 +485,18 @@ class _Walker:
             if event == "node" and node.label is not None and node.label.kind == "dotted":
                 return node
         return None
+
+    def _dotless_heading(self, text: str) -> Label | None:
+        """"10 Representations, Warranties and Disclaimers" alone on its line: a PDF
+        export's heading that lost its dot. Taken only where it continues the
+        numbering (1, or one past the last top-level number), so that "37 Albert
+        Embankment" in an address stays text."""
+        label = parse_label(text, "para", alone=True)
+        if label is None or label.kind != "dotted" or len(label.parts) != 1 or not label.parts[0].isdigit():
+            return None
+        last = self._last_numbered()
+        previous = last.label.parts[0] if last is not None and last.label is not None else "0"
+        return label if previous.isdigit() and int(label.parts[0]) == int(previous) + 1 else None
 
     def _last_node(self) -> Node | None:
         if self.events and self.events[-1][0] == "node":

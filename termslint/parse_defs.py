@@ -77,12 +77,15 @@ _BARE_STOP = frozenset(
     "This That These Those It Which What Such Each Any All The A An If When Where Who He She "
     "They We You Our Your Their Its There Here Please Note".split()
 )
-# "Section 5.2" after "has the meaning given in": a pointer, not a definition.
+# After "has the meaning": a pointer, not a definition. "given (to it) in ..."
+# points elsewhere whatever follows ("in the background of this MSA", "in
+# the GDPR"); a bare "in" must name a place ("in Section 5.2").
 _POINTER = cache.regex(
-    r"\s+(?:given|set\s+(?:out|forth)|ascribed|assigned|provided|specified|defined)?\s*"
-    r"(?:to\s+(?:it|them|such\s+term)\s+)?(?:in|at|under|by)\s+(?:this\s+|the\s+)?"
+    r"\s+(?:(?:given|set\s+(?:out|forth)|ascribed|assigned|provided|specified|defined)\s*"
+    r"(?:to\s+(?:it|them|such\s+term)\s+)?(?:in|at|under|by|below|above|herein)\b"
+    r"|(?:in|at|under|by)\s+(?:this\s+|the\s+)?"
     r"(?:Sections?|Clauses?|Articles?|paragraphs?|sections?|clauses?|articles?|Schedule|Annex|Appendix|"
-    r"Exhibit|below|above|herein)\b"
+    r"Exhibit|below|above|herein)\b)"
 )
 _PRONOUNS = frozenset(
     "you your yours we us our ours i me my they them their he she it its company".split()

@@ -24,6 +24,9 @@ _LITERAL_LEAD = "*_•·▪◦●"
 _ROMAN_FORM = re.compile(r"x{0,3}(ix|iv|v?i{0,3})")
 _SEPARATOR = re.compile(r"\s*[.:\-–—)]")
 _LETTER = re.compile(r"[^\W\d_]")
+# Street names: "1 Hacker Way" or "1 Hatch Street Upper" in a contact block is an address.
+_STREET = re.compile(r"\b(?:Street|Road|Avenue|Boulevard|Parkway|Plaza|Embankment|Strasse|Straße|Rue|Via|Calle)\b"
+                     r"|\b(?:St|Rd|Ave|Blvd|Way|Drive|Lane|Place|Square|Court|Terrace|Close|Row|Quay|Wharf)\.?$")
 
 
 def roman(s: str) -> int:
@@ -59,13 +62,17 @@ class Label:
         return all(p.isdigit() for p in self.parts)
 
 
-def parse_label(text: str, context: str) -> Label | None:
-    """The label that opens `text`, if any. `context`: heading | para | line | bullet."""
+def parse_label(text: str, context: str, alone: bool = False) -> Label | None:
+    """The label that opens `text`, if any. `context`: heading | para | line | bullet.
+
+    `alone`: `text` is a whole paragraph of one line (the caller checks that
+    a dotless "10 Title" continues the numbering).
+    """
     if text[:1] in _LITERAL_LEAD:
         # "**5. Title  \n**Text": emphasis CommonMark could not close stays literal;
         # "• 1.1. Text": a bullet glyph copied from a PDF.
         bare = text.lstrip(_LITERAL_LEAD).lstrip()
-        label = parse_label(bare, context) if bare else None
+        label = parse_label(bare, context, alone) if bare else None
         if label is not None:
             label.end += len(text) - len(bare)
         return label
@@ -93,10 +100,13 @@ def parse_label(text: str, context: str) -> Label | None:
         if context == "bullet" and depth < 2:
             return None
         if depth == 1 and not m.group(3) and context not in ("heading", "bold"):
-            # A bare "10 days ..." is prose; "1 BACKGROUND" (PDF exports) is a heading.
+            # A bare "10 days ..." is prose. PDF exports drop the dot of a heading:
+            # "1 BACKGROUND", or on a line of its own "10 Representations, Warranties and Disclaimers".
             rest = text[m.end():].strip()
-            if not (rest and rest.isupper() and len(rest) < 80):
+            if not (rest and len(rest) < 80 and (rest.isupper() or (alone and _title_case(rest)))):
                 return None
+            if not rest.isupper() and (any(ch.isdigit() for ch in rest) or _STREET.search(rest)):
+                return None  # "8 October 2025", "400 1st Avenue", "1 Meta Way", a table row
         if context == "line" and depth == 1 and not m.group(3):
             return None
         parts = (m.group(1),) + tuple(p for p in m.group(2).split(".") if p)
@@ -150,6 +160,15 @@ def title_like(s: str, strict: bool = False) -> bool:
         return False
     if strict and not s.isupper():
         # A guess from plain text must be Title Case: "The Platform", not "Flurry is provided by".
-        big = [w for w in words if w.lower() not in SMALL_WORDS]
-        return sum(w[:1].isupper() or w[:1].isdigit() for w in big) * 10 >= 7 * len(big)
+        return _mostly_capitalised(words)
     return True
+
+
+def _mostly_capitalised(words: list[str]) -> bool:
+    big = [w for w in words if w.lower() not in SMALL_WORDS]
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in big) * 10 >= 7 * len(big)
+
+
+def _title_case(s: str) -> bool:
+    """A heading in Title Case, commas allowed: "Representations, Warranties and Disclaimers"."""
+    return title_like(s) and _mostly_capitalised(s.split())

@@ -288,6 +288,34 @@ def test_table_rows_keep_their_cells_in_column_order() -> None:
     assert "table_rows" not in clause.as_dict()  # not part of the policy input
 
 
+@pytest.mark.parametrize("pointer", [
+    "has the meaning given in Section 2",
+    "has the meaning given to it in the background of this Agreement",
+    "has the meaning set out in the Order Form",
+    "has the meaning ascribed to it under the GDPR",
+    "has the meaning given below",
+])
+def test_a_term_that_has_the_meaning_given_elsewhere_is_not_defined_again(pointer: str) -> None:
+    doc = parse_document(f'# T\n\n1. Acme and you (the "Parties") sign this Agreement.\n'
+                         f'2. "Parties" {pointer}; "Fees" means the amounts due.\n', "t.md")
+    assert doc.clause_by_id()["2"].defines == ["Fees"]
+    assert doc.definitions["Parties"].clause == "1"
+
+
+def test_a_heading_that_lost_its_dot_opens_a_clause_where_the_numbering_goes_on() -> None:
+    text = ("Master Services Agreement\n\n1 Background\n\nThis agreement is made between Acme and you.\n\n"
+            "1.1 Scope. It covers the Services.\n\n2 Representations, Warranties and Disclaimers\n\n"
+            "2.1 Acme warrants that the Services work, subject to Section 1.\n\n"
+            "3 Term and Termination\n\nEither party may end it.\n\nContact\n\n1 Hacker Way\n\n"
+            "4 October 2025\n\n30 days notice applies to all changes\n\n9 Miscellaneous\n")
+    doc = parse_document(text, "t.md")
+    titles = {c.number: c.title for c in doc.clauses if c.number}
+    assert titles == {"1": "Background", "1.1": "Scope", "2": "Representations, Warranties and Disclaimers",
+                      "2.1": None, "3": "Term and Termination"}
+    # An address, a date, prose, and a number out of sequence stay text.
+    assert all(t in doc.clause_by_id()["3"].text for t in ("1 Hacker Way", "4 October 2025", "30 days", "9 Misc"))
+
+
 def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
     doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
                          '3. "Site(s)" means our websites.\n4. "CLAIMS" means demands. "Parties" means you and us.\n'
