@@ -316,6 +316,26 @@ def test_a_heading_that_lost_its_dot_opens_a_clause_where_the_numbering_goes_on(
     assert all(t in doc.clause_by_id()["3"].text for t in ("1 Hacker Way", "4 October 2025", "30 days", "9 Misc"))
 
 
+def test_sections_numbered_under_an_unnumbered_heading_are_the_documents_sections() -> None:
+    """'AGREEMENT', then '1. Eligibility' ...: Section 1 is that clause, not a dangling reference,
+    even where a table of contents repeats the numbers."""
+    toc = "## Contents\n\n1. Eligibility\n2. Fees\n\n"
+    body = ("## AGREEMENT\n\n1. Eligibility\n\nYou must be 18.\n\n"
+            "2. Fees\n\nFees are due monthly. Section 1 applies; see also Section 7.\n")
+    doc = parse_document("# Terms\n\n" + toc + body, "t.md")
+    refs = {r.text: r for c in doc.clauses for r in c.refs}
+    assert refs["Section 1"].resolved and refs["Section 1"].target == "agreement/1"  # the body, not the contents
+    assert doc.clause_by_id()["agreement/1"].number == "1"
+    assert not refs["Section 7"].resolved
+
+
+def test_a_list_under_a_heading_is_no_section_where_the_document_numbers_its_sections() -> None:
+    text = ("# Terms\n\n## 1. Use\n\nSee Section 3.\n\n## 2. Conduct\n\n### Restricted activities\n\n"
+            "1. Spam\n2. Fraud\n3. Scraping\n")
+    refs = [r for c in parse_document(text, "t.md").clauses for r in c.refs if r.text == "Section 3"]
+    assert refs and not refs[0].resolved
+
+
 def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
     doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
                          '3. "Site(s)" means our websites.\n4. "CLAIMS" means demands. "Parties" means you and us.\n'
