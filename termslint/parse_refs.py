@@ -114,6 +114,7 @@ _SELF_BEFORE = cache.regex(r"(?:\bthis|\bthese|\bthe\s+present)\s*$", re.IGNOREC
 _SPACES = cache.regex(r"\s+")
 _KEY_SPLIT = cache.regex(r"[.()\s]+")
 _LEADING_INT = cache.regex(r"\d+")
+_DASH = cache.regex(r"\s*[-–]\s*")
 _PAREN_PART = cache.regex(r"\(([^)]+)\)")
 _SMALL = frozenset("of and or for to in on the a an".split())
 _TRIM = "([{“”\"'‘’*_"
@@ -191,11 +192,30 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
             target = base + raw
         else:
             target = normalise_number(raw)
+            if _not_a_range_end(m.group("list"), items[i - 1] if i else None, it):
+                continue
             base = target.split("(", 1)[0]
         s = list_start + it.start()
         e = list_start + it.end()
         words = text[m.start():e] if i == 0 else raw
         out.append(FoundRef(outside or CLAUSE, target, words, m.start() if i == 0 else s, e, m.group("kw").lower()))
+
+
+def _not_a_range_end(listed: str, previous: re.Match[str] | None, item: re.Match[str]) -> bool:
+    """"articles 150-0 A" (the French tax code's article "150-0 A") or "Section 0": no clause here.
+
+    After a dash a number smaller than the one before is part of a compound
+    number, not the end of a range ("Sections 4-7").
+    """
+    number = _LEADING_INT.match(item.group(0))
+    if number is None:
+        return False
+    if int(number.group(0)) == 0:
+        return True
+    before = _LEADING_INT.match(previous.group(0)) if previous is not None else None
+    if previous is None or before is None or not _DASH.fullmatch(listed, previous.end(), item.start()):
+        return False
+    return int(number.group(0)) < int(before.group(0))
 
 
 def _hits(low: str, words: tuple[str, ...]) -> list[tuple[int, str]]:

@@ -336,6 +336,13 @@ def test_a_list_under_a_heading_is_no_section_where_the_document_numbers_its_sec
     assert refs and not refs[0].resolved
 
 
+def test_a_smaller_number_after_a_dash_is_part_of_a_compound_number_not_a_range() -> None:
+    text = ("# T\n\n## 1. Tax\n\nLes articles 150-0 A et 150-0 D du code s'appliquent. Sections 2-3 apply. "
+            "Section 0 does not exist.\n\n## 2. B\n\nx\n\n## 3. C\n\ny\n")
+    refs = [(r.target, r.resolved) for c in parse_document(text, "t.md").clauses for r in c.refs if r.kind == "clause"]
+    assert refs == [("2", True), ("3", True)]  # no "0" from "150-0", no "Section 0"
+
+
 def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
     doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
                          '3. "Site(s)" means our websites.\n4. "CLAIMS" means demands. "Parties" means you and us.\n'
