@@ -348,13 +348,12 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
             keys.setdefault(number_key(c.number), c.id)
         if c.parent is not None:
             children.setdefault(c.parent, []).append(c)
-    if not keys:
-        # ... unless every numbered clause sits under a heading without a number
+    scoped = [c for c in clauses if c.number is not None and "/" in c.id]
+    if len(scoped) > 2 * len({*keys.values()}):
+        # ... unless most numbered clauses sit under headings without a number
         # ("AGREEMENT", then "1. Eligibility" ...): those are the sections. Where a
         # table of contents repeats the numbers, the longer clause is the section.
-        scoped = sorted((c for c in clauses if c.number is not None),
-                        key=lambda c: c.span.start_line - c.span.end_line)
-        for c in scoped:
+        for c in sorted(scoped, key=lambda c: c.span.start_line - c.span.end_line):
             keys.setdefault(number_key(c.number or ""), c.id)
     by_id = {c.id: c for c in clauses}
     anchors = {c.anchor for c in clauses if c.anchor}

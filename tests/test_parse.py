@@ -329,6 +329,13 @@ def test_sections_numbered_under_an_unnumbered_heading_are_the_documents_section
     assert not refs["Section 7"].resolved
 
 
+def test_sections_under_headings_resolve_where_most_numbered_clauses_sit_there() -> None:
+    text = ("# Terms\n\n1. Read these terms carefully.\n\n## AGREEMENT\n\n"
+            + "".join(f"{n}. Part {n}\n\nText {n}.\n\n" for n in range(1, 5)) + "See Section 3.\n")
+    refs = [r for c in parse_document(text, "t.md").clauses for r in c.refs if r.text == "Section 3"]
+    assert refs and refs[0].resolved and refs[0].target == "agreement/3"
+
+
 def test_a_list_under_a_heading_is_no_section_where_the_document_numbers_its_sections() -> None:
     text = ("# Terms\n\n## 1. Use\n\nSee Section 3.\n\n## 2. Conduct\n\n### Restricted activities\n\n"
             "1. Spam\n2. Fraud\n3. Scraping\n")
