@@ -1047,6 +1047,14 @@ _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
+# Customer content of some services, plans or customers only: "Content from
+# Standard Services", "data of enterprise customers".
+_SERVICE_SCOPE = cache.regex(
+    r"\s+(?:from|in|on|of|submitted\s+(?:to|through|via))\s+(?:the\s+|our\s+|your\s+)?(?P<scope>"
+    r"(?:[A-Z][\w-]*\s+){1,3}(?:Services?|Products?|Plans?|Tiers?|Editions?|Accounts?|Offerings?|Subscriptions?)"
+    r"|(?:business|enterprise|team|paid|free|standard|discounted|pro|premium|education)\s+"
+    r"(?:services?|plans?|accounts?|tiers?|customers?|users?|editions?|subscriptions?|workspaces?))\b"
+)
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -1281,6 +1289,8 @@ def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, 
             after = vocab.qualifier_after.match(text, d.end)
             if after is not None:
                 quals += [q.group(0).lower() for q in vocab.qualifier.finditer(after.group(0))]
+        if not quals and (scope := _SERVICE_SCOPE.match(text, d.end)) is not None:
+            quals = [scope.group("scope")]  # "Content from Standard Services": other services' content is not covered
         if not quals:
             return False, []
         terms += quals

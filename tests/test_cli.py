@@ -527,3 +527,18 @@ def test_nothing_the_user_wrote_is_modified(termslint: Termslint, git_repo: Path
     assert snapshot(git_repo, "reports") == before
     assert sorted(p.name for p in (git_repo / "reports").iterdir()) == [
         "baseline.json", "bundle.tar.gz", "r.json", "r.sarif", "summary.md"]
+
+
+def test_a_prohibition_for_one_service_leaves_the_others_content_open(termslint: Termslint, tmp_path: Path) -> None:
+    """'will not use Content from Standard Services to train' does not cover the content of other services."""
+    doc = tmp_path / "api-terms.md"
+    doc.write_text(
+        "# Model API Terms\n\n"
+        "## 1. Definitions\n\n\"Content\" means the prompts and files you submit to the Services.\n\n"
+        "## 2. Standard Services\n\nAcme will not use Content from Standard Services to train its models.\n\n"
+        "## 3. Discounted Services\n\nYou agree that Acme may use your Content to train its models.\n",
+        encoding="utf-8")
+    out = termslint("check", "--format", "json", str(doc), cwd=tmp_path)
+    found = {(f["code"], f["clause"]): f["message"] for f in json.loads(out.out)["findings"]}
+    assert ("TL101", "3") in found, out.out
+    assert "customer content other than Standard Services" in found[("TL103", "2")]
