@@ -1047,13 +1047,14 @@ _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
-# Customer content of some services, plans or customers only: "Content from
-# Standard Services", "data of enterprise customers".
+# Customer content of some tiers of the service only: "Content from Standard
+# Services", "data of enterprise customers". A tier word is required: "Content
+# from Acme Services" may be all of them.
 _SERVICE_SCOPE = cache.regex(
     r"\s+(?:from|in|on|of|submitted\s+(?:to|through|via))\s+(?:the\s+|our\s+|your\s+)?(?P<scope>"
-    r"(?:[A-Z][\w-]*\s+){1,3}(?:Services?|Products?|Plans?|Tiers?|Editions?|Accounts?|Offerings?|Subscriptions?)"
-    r"|(?:business|enterprise|team|paid|free|standard|discounted|pro|premium|education)\s+"
-    r"(?:services?|plans?|accounts?|tiers?|customers?|users?|editions?|subscriptions?|workspaces?))\b"
+    r"(?i:business|enterprise|team|paid|free|standard|discounted|pro|premium|basic|consumer|education|developer|"
+    r"trial|beta|preview|personal)\s+(?:[A-Z][\w-]*\s+)?"
+    r"(?i:services?|products?|plans?|tiers?|editions?|accounts?|offerings?|subscriptions?|customers?|users?|workspaces?))\b"
 )
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
