@@ -115,6 +115,7 @@ _SPACES = cache.regex(r"\s+")
 _KEY_SPLIT = cache.regex(r"[.()\s]+")
 _LEADING_INT = cache.regex(r"\d+")
 _DASH = cache.regex(r"\s*[-–]\s*")
+_GROUPED = cache.regex(r"(\d+)(?:[a-z]|\.)")  # the keys "8a", "8.1" of a group "8"
 _PAREN_PART = cache.regex(r"\(([^)]+)\)")
 _SMALL = frozenset("of and or for to in on the a an".split())
 _TRIM = "([{“”\"'‘’*_"
@@ -366,8 +367,15 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     numbers = [int(m.group(0)) for c in top if c.number and (m := _LEADING_INT.match(c.number))]
     beyond = max(100, 3 * max(numbers + [len(top) if implicit else 0]))
 
+    # "Section 8" in a document whose section 8 is only 8a-8d, or only 8.1 and 8.2
+    # (its heading lost in conversion): the first clause of the group.
+    groups: dict[str, str] = {}
+    for key, first in keys.items():
+        if (group := _GROUPED.match(key)) is not None:
+            groups.setdefault(group.group(1), first)
+
     def resolve(target: str) -> str | None:
-        cid = keys.get(number_key(target))
+        cid = keys.get(number_key(target)) or groups.get(target)
         if cid is not None:
             return cid
         head = target.split("(", 1)[0]

@@ -350,6 +350,23 @@ def test_a_smaller_number_after_a_dash_is_part_of_a_compound_number_not_a_range(
     assert refs == [("2", True), ("3", True)]  # no "0" from "150-0", no "Section 0"
 
 
+def test_a_number_with_a_letter_or_latin_suffix_is_its_own_number() -> None:
+    text = ("# T\n\n**5\\. Email**\n\n**5a** – Do not verify bought lists.\n\n**5b** – Do not resell results.\n\n"
+            "**10\\. Social networks**\n\nText.\n\n**10bis. Contests**\n\nText.\n")
+    numbers = [c.number for c in parse_document(text, "t.md").clauses if c.number]
+    assert numbers == ["5", "5a", "5b", "10", "10bis"]
+
+
+def test_a_section_known_only_by_its_parts_resolves_to_the_first_part() -> None:
+    """'Section 8' where section 8 is written 8a-8d, or its heading was lost and only 10.1 is left."""
+    text = ("# T\n\n## 8a. Purchases\n\nSee Section 8, Section 10 and Section 9.\n\n## 8b. Refunds\n\nx\n\n"
+            "## 10.1 Scope\n\ny\n")
+    refs = {r.text: r for c in parse_document(text, "t.md").clauses for r in c.refs}
+    assert (refs["Section 8"].resolved, refs["Section 8"].target) == (True, "8a")
+    assert (refs["Section 10"].resolved, refs["Section 10"].target) == (True, "10.1")
+    assert not refs["Section 9"].resolved
+
+
 def test_a_term_defined_with_a_plural_mark_is_used_without_it() -> None:
     doc = parse_document('# T\n\n1. "Customer(s)" means people who order.\n2. Each Customer may cancel.\n'
                          '3. "Site(s)" means our websites.\n4. "CLAIMS" means demands. "Parties" means you and us.\n'
