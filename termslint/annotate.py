@@ -83,6 +83,7 @@ _TOP_KEYS = {
     "data": dict,
     "data_term_heads": list,
     "subset_qualifiers": list,
+    "service_tiers": list,
     "subset_patterns": list,
     "subset_keywords": list,
     "purposes": dict,
@@ -278,7 +279,7 @@ def _check_combinable(pattern: str, tree: Any, where: str) -> None:
     try:
         # Joined and lowered as `_Rx` does: an inline global flag such as
         # "(?i)" is then no longer at the start, and fails to compile.
-        cache.regex("(?:x)|(?:" + _lower_regex(pattern) + ")")
+        re.compile("(?:x)|(?:" + _lower_regex(pattern) + ")")  # a check only: not kept in the cache
     except re.error as e:
         problem = str(e)
     else:
@@ -333,7 +334,7 @@ class _Compiler:
                 out.append(expanded)
                 continue
             try:
-                cache.regex(expanded, re.IGNORECASE)
+                re.compile(expanded, re.IGNORECASE)  # a check only: not kept in the cache
             except re.error as e:
                 raise ConfigError(
                     f"vocabulary {key}: regex {p!r} does not compile: {e}",
@@ -467,6 +468,12 @@ class Vocabulary:
             re.IGNORECASE,
         )
         self.qualifier_after = cache.regex(r"\s+of\s+(?:your\s+|their\s+|any\s+)?(?:{q})".format(q=macros["qualifier"]), re.IGNORECASE)
+        # Customer content of one tier of the service: "Content from Standard Services".
+        tiers = "|".join(f"(?:{t})" for t in raw.get("service_tiers") or [] if isinstance(t, str)) or "(?!)"
+        self.service_scope = cache.regex(
+            r"\s+(?:from|in|on|of|submitted\s+(?:to|through|via))\s+(?:the\s+|our\s+|your\s+)?(?P<scope>"
+            rf"(?i:{tiers})\s+(?:[A-Z][\w-]*\s+)?(?i:services?|products?|plans?|tiers?|editions?|accounts?|"
+            r"offerings?|subscriptions?|customers?|users?|workspaces?))\b")
         self.subset = c.rx(raw.get("subset_patterns"), "subset_patterns")
         subset_keywords = c.keywords(raw.get("subset_keywords"), "subset_keywords")
         self.purposes = self._concepts(c, raw.get("purposes"), "purposes")
@@ -958,7 +965,8 @@ def _alternation(names: Iterable[str], plural: bool = False) -> re.Pattern[str] 
     if not uniq:
         return None
     ending = r"(?:s|es)?" if plural else ""
-    return cache.regex(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
+    # A document's own names: compiled per document, not kept in the start-up cache.
+    return re.compile(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
 
 
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
@@ -1047,15 +1055,6 @@ _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
-# Customer content of some tiers of the service only: "Content from Standard
-# Services", "data of enterprise customers". A tier word is required: "Content
-# from Acme Services" may be all of them.
-_SERVICE_SCOPE = cache.regex(
-    r"\s+(?:from|in|on|of|submitted\s+(?:to|through|via))\s+(?:the\s+|our\s+|your\s+)?(?P<scope>"
-    r"(?i:business|enterprise|team|paid|free|standard|discounted|pro|premium|basic|consumer|education|developer|"
-    r"trial|beta|preview|personal)\s+(?:[A-Z][\w-]*\s+)?"
-    r"(?i:services?|products?|plans?|tiers?|editions?|accounts?|offerings?|subscriptions?|customers?|users?|workspaces?))\b"
-)
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -1290,7 +1289,7 @@ def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, 
             after = vocab.qualifier_after.match(text, d.end)
             if after is not None:
                 quals += [q.group(0).lower() for q in vocab.qualifier.finditer(after.group(0))]
-        if not quals and (scope := _SERVICE_SCOPE.match(text, d.end)) is not None:
+        if not quals and (scope := vocab.service_scope.match(text, d.end)) is not None:
             quals = [scope.group("scope")]  # "Content from Standard Services": other services' content is not covered
         if not quals:
             return False, []

@@ -282,7 +282,8 @@ def compile_terms(forms: Iterable[str]) -> re.Pattern[str] | None:
     # An optional plural: "Customers" uses "Customer".
     # No lookbehind in front: a pattern that starts with its alternatives lets the
     # regex engine skip ahead by first character; the left boundary is checked in find_uses.
-    return cache.regex(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
+    # A document's own terms: compiled per document, not kept in the start-up cache.
+    return re.compile(rf"(?:{alts})(?=(?:s|es|'s|’s)?(?![\w]))")
 
 
 def find_uses(pattern: re.Pattern[str] | None, text: str, skip_offsets: set[int], forms: Mapping[str, str]) -> list[str]:

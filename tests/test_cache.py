@@ -148,3 +148,17 @@ def test_a_check_prints_the_same_bytes_cold_warm_and_without_cache(
     assert cold.out == warm.out == off.out
     assert len(files) == 1 and files[0].startswith("startup-")  # one file, in its folder only
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]  # nothing in the working folder
+
+
+def test_only_what_does_not_depend_on_the_document_is_kept(
+        termslint: Callable[..., Run], tmp_path: Path) -> None:
+    """A document's own names and defined terms are compiled per run, or the file grows with every document."""
+    folder = tmp_path / "cache"
+    env = {"TERMSLINT_CACHE_DIR": str(folder)}
+    doc = tmp_path / "terms.md"
+    doc.write_text('# Quuxcorp Terms of Service\n\n## 1. Definitions\n\n"Widget Records" means data you upload.\n\n'
+                   "## 2. Use\n\nQuuxcorp may use Widget Records to train its models.\n", encoding="utf-8")
+    assert termslint("check", str(doc), env=env, cwd=tmp_path).code == 1
+    stored = next(folder.iterdir()).read_bytes()
+    assert b"train" in stored  # the vocabulary is there
+    assert b"Quuxcorp" not in stored and b"Widget" not in stored
