@@ -704,7 +704,8 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 # --------------------------------------------------------------------------
 # Sentences
 
-_STOP_TAIL = r"[\"'”’)\]]*(?=\s+[\"'“‘(\[*_•·\-]*[A-Z0-9])"
+# (A symbol or emoji may stand before the capital: "... Notice. ⚖️ A Quick Chat".)
+_STOP_TAIL = r"[\"'”’)\]]*(?=\s+(?:[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]+\s*)?[\"'“‘(\[*_•·\-]*[A-Z0-9])"
 # Every alternative starts with a literal character, so the scan skips to the
 # next ".", "!", "?", line break or "|" instead of trying each position.
 _SENT_END = cache.regex(

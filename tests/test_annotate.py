@@ -199,6 +199,10 @@ def test_sentence_splitting_respects_abbreviations(vocab: Vocabulary) -> None:
     spans = split_sentences(text, vocab)
     assert [text[a:b] for a, b in spans] == [
         "Acme Inc. may use data, e.g. logs, i.e. telemetry, under Sec. 4 and No. 5 here.", "Then (i) this.", "Next one."]
+    # A symbol or an emoji before the next capital still ends the sentence.
+    text = "Read the Notice. ⚖️ A Quick Chat about Chatbots! ➡ We use chat data. 🙂 Thanks."
+    assert [text[a:b] for a, b in split_sentences(text, vocab)] == [
+        "Read the Notice.", "⚖️ A Quick Chat about Chatbots!", "➡ We use chat data.", "🙂 Thanks."]
 
 
 def test_user_vocabulary_extends_and_is_checked() -> None:
