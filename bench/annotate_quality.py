@@ -1,6 +1,6 @@
 """Precision and recall of the annotator on the labelled sentences.
 
-    python bench/annotate_quality.py                 # labelled set and both hold-out sets
+    python bench/annotate_quality.py                 # labelled set and every hold-out set
     python bench/annotate_quality.py -v              # also every disagreement
     python bench/annotate_quality.py FILE.yaml ...   # other labelled files
 
@@ -22,7 +22,7 @@ from termslint.annotate import Vocabulary, annotate_sentence, summarise_facts
 from termslint.model import Definition, Span
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "annotate"
-DEFAULT_FILES = [FIXTURES / "labelled.yaml", FIXTURES / "holdout.yaml", FIXTURES / "holdout2.yaml", FIXTURES / "holdout3.yaml"]
+DEFAULT_FILES = [FIXTURES / "labelled.yaml", *sorted(FIXTURES.glob("holdout*.yaml"))]
 KNOWN_NAMES = {"Acme": "company", "Zoomly": "company"}
 CATEGORIES = ("customer_content", "service_generated_data", "personal_data", "public_data", "deidentified_data")
 PURPOSES = ("ai_training", "any_purpose", "marketing", "advertising", "product_improvement", "analytics",

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple, Sequence
 
-
 from termslint import cache
 from termslint.errors import ConfigError, PolicyError
 from termslint.model import SEVERITIES, RuleDoc
@@ -48,7 +47,6 @@ _PACKAGE = re.compile(r"^[ \t]*package[ \t]+([A-Za-z_][A-Za-z0-9_.]*)", re.MULTI
 _TEST_RULE = re.compile(
     r"^[ \t]*(test_[A-Za-z0-9_]*)\b[ \t]*(?:if\b|\{|:=|=(?!=))", re.MULTILINE
 )
-
 
 
 class PolicyModule(NamedTuple):
