@@ -42,7 +42,7 @@ deny contains f if {
 	cats := {d | some g in facts; some d in lib.ai_data_of(g)} - full_ai_cover
 	f := {
 		"code": "TL101",
-		"msg": sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]),
+		"msg": sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]),
 		"clause": c.id,
 		"evidence": [e | some g in facts; some e in g.evidence],
 	}

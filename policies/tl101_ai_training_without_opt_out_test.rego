@@ -48,6 +48,23 @@ test_opt_out_for_other_data_is_flagged if {
 	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.4", [g]), fx.clause("12", [other])])
 }
 
+# "This data can help train our AI models unless you opt out": the company's
+# use carries the opt-out, and names no data the annotator knows.
+test_opt_out_on_the_companys_own_training_elsewhere_passes if {
+	use := fx.fact({"data": [], "purposes": ["ai_training"], "conditions": ["opt_out_available"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("15.1", [use])])
+}
+
+test_opt_out_on_the_companys_training_of_other_data_is_flagged if {
+	use := fx.fact({"data": ["personal_data"], "purposes": ["ai_training"], "conditions": ["opt_out_available"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("15.1", [use])])
+}
+
+test_opt_out_of_the_companys_marketing_is_flagged if {
+	use := fx.fact({"data": [], "purposes": ["marketing"], "conditions": ["opt_out_available"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("15.1", [use])])
+}
+
 test_opt_out_in_same_clause_passes if {
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant, opt_out])])
 }

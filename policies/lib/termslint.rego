@@ -296,6 +296,16 @@ opt_out_facts contains f if {
 	choice_covers_ai(f)
 }
 
+# The company's own AI training that the user can opt out of ("this data can
+# help train our AI models unless you opt out"): an opt-out offered as well.
+opt_out_facts contains f if {
+	some c in input.clauses
+	some f in c.facts
+	uses_data(f)
+	"opt_out_available" in f.conditions
+	"ai_training" in f.purposes
+}
+
 opt_out_covers(cats) if {
 	some o in opt_out_facts
 	count(o.data) == 0
