@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from termslint import cache
 from termslint.errors import ConfigError
 from termslint.model import (
@@ -883,9 +882,10 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: M
             tables[r.table] = _purpose_columns([text[a:b] for a, b in r.cells])
             header.add((r.table, r.index))
     out = _Sentences([])
+    breaks = sorted(blocks)  # each segment takes its own by bisection: a long table is not quadratic
 
     def plain(a: int, b: int) -> None:
-        part = {k - a: v for k, v in blocks.items() if a <= k < b} if blocks else None
+        part = {k - a: blocks[k] for k in breaks[bisect.bisect_left(breaks, a):bisect.bisect_left(breaks, b)]}
         out.spans.extend((a + s, a + e) for s, e in split_sentences(text[a:b], vocab, part))
 
     pos = 0

@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check Markdown terms against the built-in and configured Rego policies.",
         epilog="Folders are searched for *.md and *.markdown (config: include/exclude). With --base, "
                "findings that already existed at REV are 'existing' and do not fail the check.\n\n"
-               "Start-up work (compiled regexes, parsed YAML) is cached in ~/.cache/termslint;\n"
+               "Start-up work (compiled regexes, parsed YAML) is cached in the user's cache folder\n"
+               "(~/.cache/termslint on Linux, ~/Library/Caches/termslint on macOS);\n"
                "TERMSLINT_NO_CACHE=1 turns that off, TERMSLINT_CACHE_DIR moves it.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: config 'paths', else .)")
