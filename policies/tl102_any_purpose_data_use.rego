@@ -31,8 +31,8 @@ import rego.v1
 import data.termslint.lib
 
 any_purpose_use(f) if {
+	"any_purpose" in f.purposes # the cheap test first: it runs on every fact
 	lib.uses_data(f)
-	"any_purpose" in f.purposes
 	count(lib.ai_data_of(f)) > 0
 	# "... for any other purpose, with your consent", "aggregated or
 	# de-identified data ... for any purpose": limited, as the fix advises.

@@ -39,9 +39,9 @@ passes_on(l) if l.sublicensable == true
 passes_on(l) if l.transferable == true
 
 broad(f) if {
-	lib.benefits_company(f)
-	is_object(f.license)
+	is_object(f.license) # the cheap tests first: they run on every fact
 	"customer_content" in f.data
+	lib.benefits_company(f)
 	lasting(f.license)
 	passes_on(f.license)
 }

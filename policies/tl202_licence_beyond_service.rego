@@ -31,9 +31,9 @@ import data.termslint.lib
 import data.termslint.lib.benign_purposes
 
 beyond_service(f) if {
-	lib.benefits_company(f)
-	is_object(f.license)
+	is_object(f.license) # the cheap tests first: they run on every fact
 	"customer_content" in f.data
+	lib.benefits_company(f)
 	not f.license.limited_to_service == true
 	not for_the_service_only(f)
 }

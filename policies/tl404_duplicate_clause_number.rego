@@ -21,7 +21,6 @@ package termslint.rules.duplicate_clause_number
 import rego.v1
 
 import data.termslint.lib.number_rows
-import data.termslint.lib.parent_key
 
 # A number written twice in a row is the typical mistake of an edit ("10.1,
 # 10.2, 10.2, 10.3": a clause inserted without renumbering). A number that
@@ -33,7 +32,7 @@ import data.termslint.lib.parent_key
 # linear in the number of clauses.
 
 # [parent, clause position] of every numbered clause, in document order per parent.
-child_positions := sort([[parent_key(c), i] |
+child_positions := sort([[object.get(c, "parent", null), i] |
 	some i, c in input.clauses
 	is_string(c.number)
 ])

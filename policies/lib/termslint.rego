@@ -84,9 +84,9 @@ part_starts := [start |
 	some k, i in numbered_positions
 	k > 0
 	substring(input.clauses[i].number, 0, 1) in {"0", "1"} # cheap, and most numbers fail it
-	leading_number(input.clauses[i].number) == 1
+	leading_one(input.clauses[i].number)
 	previous := numbered_positions[k - 1]
-	leading_number(input.clauses[previous].number) > 1
+	leading_above_one(input.clauses[previous].number)
 	tops := {j |
 		some j in numbers.range(previous + 1, i)
 		not is_string(input.clauses[j].parent)
@@ -102,25 +102,33 @@ numbered_positions := [i |
 	c.number < ":"
 ]
 
-# The number a clause number starts with: 12 for "12.3(b)", 1 for "01".
-# (to_number refuses leading zeros.)
-leading_number(n) := to_number(digits) if {
-	digits := trim_left(regex.find_n(`^[0-9]+`, n, 1)[0], "0")
-	digits != ""
-} else := 0
+# Whether the number a clause number starts with is 1 ("1", "1.2", "01(a)"),
+# or above 1 ("2", "12.3(b)"). String tests, not a regex and to_number: they
+# run on every numbered clause of every document.
+leading_one(n) if {
+	t := trim_left(n, "0")
+	startswith(t, "1")
+	not substring(t, 1, 1) in digits
+}
+
+leading_above_one(n) if {
+	substring(trim_left(n, "0"), 0, 1) in digits
+	not leading_one(n)
+}
+
+digits := {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 # The part of the document the clause at position i belongs to (0: the first).
 part_of(i) := count([s | some s in part_starts; s <= i])
 
 # [parent, number, clause position] for every numbered clause, sorted likewise.
-number_rows := sort([[parent_key(c), c.number, i] |
+# A top-level clause's parent is null, which sorts before every string.
+# (object.get, not a function of our own: a call per clause costs more than
+# the rest of the row.)
+number_rows := sort([[object.get(c, "parent", null), c.number, i] |
 	some i, c in input.clauses
 	is_string(c.number)
 ])
-
-parent_key(c) := c.parent if is_string(c.parent)
-
-parent_key(c) := "" if not is_string(c.parent)
 
 # A document whose clauses carry numbers, so "Section 12" is expected to resolve.
 numbered_document if {
@@ -228,8 +236,8 @@ ai_data_of(f) := {d | some d in f.data; d in ai_data}
 
 # The company (or a third party) may use customer data to train AI.
 ai_use(f) if {
+	ai_purpose(f) # first: most facts have no AI purpose, and it is the cheapest test
 	uses_data(f)
-	ai_purpose(f)
 	count(ai_data_of(f)) > 0
 }
 
