@@ -84,3 +84,22 @@ test_zero_padded_numbers_are_read if {
 	])
 	count(rule.warn) == 0 with input as d
 }
+
+# An agreement that ends at clause 10 or 12.3 is followed by a new one: 10 and
+# 12 are above 1, though they start with the digit 1. One that ends at 1.10
+# (a first section only) is not.
+ends_at(first, last) := fx.doc([
+	part_clause(first, first, null, ["Fees"], 1),
+	part_clause(last, last, null, [], 2),
+	part_clause("annex", null, null, [], 3),
+	part_clause("annex/1", "1", "annex", ["Fees"], 4),
+])
+
+test_two_digit_numbers_end_a_part if {
+	count(rule.warn) == 0 with input as ends_at("9", "10")
+	count(rule.warn) == 0 with input as ends_at("11", "12.3")
+}
+
+test_numbers_led_by_one_do_not_end_a_part if {
+	count(rule.warn) == 1 with input as ends_at("1.9", "1.10")
+}
