@@ -1042,6 +1042,10 @@ class _RawFact:
     partial: bool = False
     data_terms: list[str] = field(default_factory=list)
     beneficiaries: set[str] = field(default_factory=set)
+    # An opt-out that names no purpose and follows no use it could belong to
+    # ("You may opt out of the uses described in Section 4.2"): it takes its
+    # purposes from where it points (see _resolve_pointers), or is dropped.
+    pointer: bool = False
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -1154,6 +1158,8 @@ _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|se
 # know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
+# What an opt-out that cites other clauses must name to be about their uses.
+_POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
 # "the data that we process": a subject inside a relative clause.
 _RELATIVE_BEFORE = cache.regex(r"\b(?:that|which|whom?)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
@@ -1336,6 +1342,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     overrides = [_Mention("override", re.sub(r"\W+", "_", m.group(0).lower()).strip("_"), m.start(), m.end())
                  for m in vocab.override.finditer(text, low, s0, s1)] if vocab.override else []
     facts: list[_RawFact] = []
+    pointers: list[_RawFact] = []  # apart: what follows them does not borrow from them
     segs = _segments(text, low, s0, s1, cues, purposes, vocab)
     for a, b, seg_cues in segs:
         def within(ms: list[_Mention]) -> list[_Mention]:
@@ -1397,6 +1404,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             elif (cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions)
                   and not seg_d and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
+            elif actor == USER and "opt_out_available" in cond_names:
+                pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {"opt_out_available"}, None,
+                                      [m for m in seg_c if m.name == "opt_out_available"] + seg_d, (s0, s1),
+                                      pointer=True))
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
@@ -1451,7 +1462,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 beneficiaries=beneficiaries,
             )
         )
-    return facts
+    return facts + pointers
 
 
 def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
@@ -1687,6 +1698,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
             return []
     sentences = _sentences(text, vocab, rows, blocks or {})
     facts: list[_RawFact] = []
+    pointers: list[_RawFact] = []  # kept apart, as in _analyse_sentence
     hi = 0
     for s0, s1 in sentences.spans:
         if s1 <= skip_before:
@@ -1708,9 +1720,12 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 continue
         found = _analyse_sentence(text, low, s0, s1, ctx, facts, cand)
         if (s0, s1) in sentences.rows:
+            found = [f for f in found if not f.pointer]  # a row states a use; its cells point nowhere
             _table_row_facts(found, sentences.consent.get((s0, s1)))
-        facts.extend(found)
+        facts.extend(f for f in found if not f.pointer)
+        pointers.extend(f for f in found if f.pointer)
     _link_opt_outs(facts)
+    facts += pointers
     # Facts made only of the lead-in's own words belong to the parent.
     if skip_before:
         facts = [f for f in facts if any(m.start >= skip_before for m in f.evidence if m.kind != "actor")]
@@ -1777,6 +1792,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
     # titled one: by parent id ("" at the top level).
     sibling_lead: dict[str, list[tuple[str, Clause, int]]] = {}
     parents = {c.parent for c in doc.clauses}
+    pointers: list[tuple[Clause, Fact]] = []
     for clause in doc.clauses:
         prefix = lead.get(clause.parent or "", []) if clause.parent in by_id else []
         if clause.title is not None:
@@ -1799,7 +1815,10 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         raw = _analyse(text, ctx, skip_before=own_start if prefix else 0,
                        rows=[r.moved(own_start) for r in clause.table_rows],
                        blocks={k + own_start: v for k, v in blocks.items()})
-        clause.facts = _dedupe([_to_fact(r, text, loc, clause) for r in raw])
+        converted = [(r.pointer, _to_fact(r, text, loc, clause)) for r in raw]
+        clause.facts = _dedupe([f for _, f in converted])
+        kept = {id(f) for f in clause.facts}
+        pointers += [(clause, f) for is_pointer, f in converted if is_pointer and id(f) in kept]
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)
         basis = _consent_basis_heading(clause, by_id, vocab)
@@ -1815,6 +1834,78 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
                 lead[clause.id] = (prefix + [(clause.text[a:b], clause, a)])[-3:]
                 if clause.id not in parents:
                     sibling_lead[clause.parent or ""] = lead[clause.id]
+    if pointers:
+        _resolve_pointers(pointers, doc, by_id, vocab)
+
+
+def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id: Mapping[str, Clause],
+                      vocab: Vocabulary) -> None:
+    """Give each opt-out that names no purpose the purposes of what it points at, or drop it.
+
+    It points at the clauses its sentence cites ("You may opt out of the uses
+    described in Section 4.2": the uses in 4.2 and its sub-clauses, and their
+    data when it names none), or else at AI training named in the title above
+    it ("Model training choices": "You can turn this off in Settings").
+    (Not at the clauses that cite its own: a "Your rights" section is cited
+    from every use, and a right to object is no choice over each of them.)
+    """
+    for clause, fact in pointers:
+        purposes: set[str] = set()
+        data: set[str] = set()
+        if _opts_out_of_a_use(fact):
+            cited = {r.target for r in clause.refs
+                     if r.kind == "clause" and r.resolved and r.target != clause.id and r.text in fact.text
+                     and fact.span is not None and fact.span.start_line <= r.span.start_line <= fact.span.end_line}
+            purposes, data = _uses_in(c for c in doc.clauses if not cited.isdisjoint(c.path))
+        # A title names the subject of a whole section loosely ("Your rights and
+        # choices"); only AI training is taken from it, the one purpose whose
+        # opt-out a rule looks for anywhere in the document.
+        title = _nearest_title(clause, by_id) if not purposes else None
+        ai = vocab.purposes.get("ai_training")
+        if title is not None and ai is not None and ai.find(title, lower_same_length(title), 0, len(title)):
+            purposes = {"ai_training"}
+        if purposes:
+            fact.purposes = sorted(purposes)
+            fact.data = fact.data or sorted(data)
+        else:
+            clause.facts = [f for f in clause.facts if f is not fact]
+        clause.tags = clause_tags(clause.facts)
+
+
+def _opts_out_of_a_use(fact: Fact) -> bool:
+    """Whether the opt-out's own words name a use: "opt out of the uses", "object to the processing".
+
+    Only such an opt-out points at the uses of other clauses ("opt out of
+    the arbitration agreement, as explained in Section 20" does not).
+    """
+    for e in fact.evidence:
+        if e.concept == "condition:opt_out_available":
+            at = fact.text.find(" ".join(e.text.split()))
+            if at >= 0 and _POINTED_USE.search(fact.text, at, at + len(e.text) + 40):
+                return True
+    return False
+
+
+def _uses_in(clauses: Iterable[Clause]) -> tuple[set[str], set[str]]:
+    """The purposes and data of the company's (or a third party's) uses in these clauses."""
+    purposes: set[str] = set()
+    data: set[str] = set()
+    for c in clauses:
+        for g in c.facts:
+            if g.actor != USER and g.modality in (GRANT, PERMISSION) and g.purposes:
+                purposes.update(g.purposes)
+                data.update(g.data)
+    return purposes, data
+
+
+def _nearest_title(clause: Clause, by_id: Mapping[str, Clause]) -> str | None:
+    """The clause's title, or the title of the nearest clause above it that has one."""
+    c: Clause | None = clause
+    while c is not None:
+        if c.title:
+            return c.title
+        c = by_id.get(c.parent or "")
+    return None
 
 
 def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> bool:
@@ -1877,7 +1968,8 @@ def annotate_sentence(text: str, vocab: Vocabulary, definitions: Mapping[str, De
     clause = Clause(id="1", number=None, title=None, level=1, parent=None, path=["1"], text=text,
                     span=Span(1, max(1, len(lines))), line_starts=line_starts)
     loc = _Locator([_Piece(0, len(text), clause, 0)], lines)
-    return _dedupe([_to_fact(r, text, loc, clause) for r in _analyse(text, ctx)])
+    # (an opt-out that points elsewhere has nowhere to point here)
+    return _dedupe([_to_fact(r, text, loc, clause) for r in _analyse(text, ctx) if not r.pointer])
 
 
 def summarise_facts(facts: Iterable[Fact]) -> dict[str, Any]:

@@ -584,3 +584,53 @@ def test_a_short_statement_without_a_full_stop_is_no_heading(vocab: Vocabulary) 
     assert [(f.text, f.purposes) for f in facts] == [
         ("We may train our models on your photos", ["ai_training"]),
         ("We count visits to improve the Service.", ["product_improvement"])]
+
+
+# ---------------------------------------------------------------- opt-outs that point elsewhere
+
+POINTED_TERMS = """\
+# Terms of Service
+
+## 4. Your Content
+
+4.1 We may use your contact details to send you newsletters.
+
+4.2 We may use your Content to train and improve our machine learning models.
+
+## 9. {title}
+
+9.1 {choice}
+"""
+
+
+@pytest.mark.parametrize(("title", "choice", "purposes"), [
+    # the clause it cites: the uses there, with their data
+    ("Your choices", "You may opt out of the uses described in Section 4.2 by emailing privacy@acme.example.",
+     ["ai_training"]),
+    ("Your choices", "To opt out of the use described in clause 4.2, email privacy@acme.example.",
+     ["ai_training"]),
+    ("Your choices", "You may object to the processing under Section 4.2 at any time.",
+     ["ai_training"]),
+    ("Your choices", "You may opt out of the uses described in Section 4.1 by emailing privacy@acme.example.",
+     ["marketing"]),
+    # the title above it names AI training
+    ("Model training choices", "You can turn this off at any time in Settings.", ["ai_training"]),
+    ("Opting out of model training", "Email privacy@acme.example to opt out.", ["ai_training"]),
+    # neither: no opt-out of anything in particular, so no statement at all
+    ("Newsletters and updates", "You can turn this off at any time in Settings.", None),
+    ("Your choices", "You may opt out of the arbitration agreement, as explained in Section 4.2.", None),
+    ("Your choices", "You cannot opt out of the uses described in Section 4.2.", None),
+    ("Your choices", "If you do not agree, you should stop using the Services described in Section 4.", None),
+])
+def test_an_opt_out_without_a_purpose_takes_the_purposes_it_points_at(
+        vocab: Vocabulary, title: str, choice: str, purposes: list[str] | None) -> None:
+    doc = _parsed(POINTED_TERMS.format(title=title, choice=choice), vocab)
+    facts = {c.id: c.facts for c in doc.clauses}["9.1"]
+    if purposes is None:
+        assert facts == []
+        return
+    [fact] = facts
+    assert (fact.actor, fact.modality, fact.conditions, fact.purposes) == (
+        "user", "permission", ["opt_out_available"], purposes)
+    # with the data of what it cites, or none (all of it) from a title
+    assert fact.data == (["customer_content"] if "4.2" in choice else ["personal_data"] if "4.1" in choice else [])
