@@ -1151,6 +1151,10 @@ _RESTRICTIVE_RELATIVE = cache.regex(r"(?<![,;(])\s(?:which|that)\s+$")
 # out of this in Settings.") the use it refers to may end: "this" is the
 # statement just before, not one a page earlier in a long clause.
 _CONDITION_REACH = 300
+# An opt-out that asks the company to stop a use ("ask us to stop using",
+# "request that we not use"), unlike a right listed in general terms
+# ("withdraw your consent to such processing").
+_STOP_USE = cache.regex(r"\b(?:stop|not|cease|prevent)\b", re.IGNORECASE)
 # "... when you give us consent to do so" after a verb of use: "do so" is that use.
 _ASKED_TO = cache.regex(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
 _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")
@@ -1402,7 +1406,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             if cond_names and facts:
                 _attach(facts[-1], seg_c)
             elif (cond_names and prev and any(vocab.conditions[c.name].strong for c in seg_c if c.name in vocab.conditions)
-                  and not seg_d and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
+                  and (not seg_d or (actor == USER and _stops_that_use(text, seg_c, seg_d, prev[-1])))
+                  and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
             elif actor == USER and "opt_out_available" in cond_names:
                 pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {"opt_out_available"}, None,
@@ -1463,6 +1468,17 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             )
         )
     return facts + pointers
+
+
+def _stops_that_use(text: str, conds: list[_Mention], data: list[_Mention], use: _RawFact) -> bool:
+    """Whether an opt-out that names data asks to stop the use just before, of the same data.
+
+    "We may use your chats to train our models. You can ask us to stop using
+    your chats." (Not "... withdraw your consent to the processing of your
+    personal data", a right stated in general terms.)
+    """
+    return (bool({d.name for d in data} & use.data)
+            and any(c.name == "opt_out_available" and _STOP_USE.search(text, c.start, c.end) for c in conds))
 
 
 def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
