@@ -1865,6 +1865,10 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id:
     (Not at the clauses that cite its own: a "Your rights" section is cited
     from every use, and a right to object is no choice over each of them.)
     """
+    subtree: dict[str, list[Clause]] = {}  # clause id -> the clause and its sub-clauses
+    for c in doc.clauses:
+        for cid in c.path:
+            subtree.setdefault(cid, []).append(c)
     for clause, fact in pointers:
         purposes: set[str] = set()
         data: set[str] = set()
@@ -1872,7 +1876,7 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id:
             cited = {r.target for r in clause.refs
                      if r.kind == "clause" and r.resolved and r.target != clause.id and r.text in fact.text
                      and fact.span is not None and fact.span.start_line <= r.span.start_line <= fact.span.end_line}
-            purposes, data = _uses_in(c for c in doc.clauses if not cited.isdisjoint(c.path))
+            purposes, data = _uses_in(c for cid in sorted(cited) for c in subtree.get(cid, []))
         # A title names the subject of a whole section loosely ("Your rights and
         # choices"); only AI training is taken from it, the one purpose whose
         # opt-out a rule looks for anywhere in the document.
