@@ -1046,6 +1046,9 @@ class _RawFact:
     # ("You may opt out of the uses described in Section 4.2"): it takes its
     # purposes from where it points (see _resolve_pointers), or is dropped.
     pointer: bool = False
+    # Its own words name a use ("opt out of the uses", "object to the
+    # processing"): only then does it point at the uses of the clauses it cites.
+    names_use: bool = False
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -1162,7 +1165,7 @@ _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|se
 # know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
-# What an opt-out that cites other clauses must name to be about their uses.
+# What an opt-out that cites other clauses must name (within 40 characters) to be about their uses.
 _POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
 # "the data that we process": a subject inside a relative clause.
 _RELATIVE_BEFORE = cache.regex(r"\b(?:that|which|whom?)\s+$")
@@ -1410,9 +1413,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                   and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
             elif actor == USER and "opt_out_available" in cond_names:
+                opt_out = [m for m in seg_c if m.name == "opt_out_available"]
                 pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {"opt_out_available"}, None,
-                                      [m for m in seg_c if m.name == "opt_out_available"] + seg_d, (s0, s1),
-                                      pointer=True))
+                                         opt_out + seg_d, (s0, s1), pointer=True,
+                                         names_use=any(_POINTED_USE.search(text, m.start, m.end + 40) for m in opt_out)))
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
@@ -1808,7 +1812,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
     # titled one: by parent id ("" at the top level).
     sibling_lead: dict[str, list[tuple[str, Clause, int]]] = {}
     parents = {c.parent for c in doc.clauses}
-    pointers: list[tuple[Clause, Fact]] = []
+    pointers: list[tuple[Clause, Fact, bool]] = []  # (where, the opt-out, whether it names a use)
     for clause in doc.clauses:
         prefix = lead.get(clause.parent or "", []) if clause.parent in by_id else []
         if clause.title is not None:
@@ -1831,10 +1835,10 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         raw = _analyse(text, ctx, skip_before=own_start if prefix else 0,
                        rows=[r.moved(own_start) for r in clause.table_rows],
                        blocks={k + own_start: v for k, v in blocks.items()})
-        converted = [(r.pointer, _to_fact(r, text, loc, clause)) for r in raw]
+        converted = [(r, _to_fact(r, text, loc, clause)) for r in raw]
         clause.facts = _dedupe([f for _, f in converted])
         kept = {id(f) for f in clause.facts}
-        pointers += [(clause, f) for is_pointer, f in converted if is_pointer and id(f) in kept]
+        pointers += [(clause, f, r.names_use) for r, f in converted if r.pointer and id(f) in kept]
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)
         basis = _consent_basis_heading(clause, by_id, vocab)
@@ -1854,7 +1858,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         _resolve_pointers(pointers, doc, by_id, vocab)
 
 
-def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id: Mapping[str, Clause],
+def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, by_id: Mapping[str, Clause],
                       vocab: Vocabulary) -> None:
     """Give each opt-out that names no purpose the purposes of what it points at, or drop it.
 
@@ -1869,10 +1873,10 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id:
     for c in doc.clauses:
         for cid in c.path:
             subtree.setdefault(cid, []).append(c)
-    for clause, fact in pointers:
+    for clause, fact, names_use in pointers:
         purposes: set[str] = set()
         data: set[str] = set()
-        if _opts_out_of_a_use(fact):
+        if names_use:  # ("opt out of the arbitration agreement, as explained in Section 20" points nowhere)
             cited = {r.target for r in clause.refs
                      if r.kind == "clause" and r.resolved and r.target != clause.id and r.text in fact.text
                      and fact.span is not None and fact.span.start_line <= r.span.start_line <= fact.span.end_line}
@@ -1892,20 +1896,6 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact]], doc: Document, by_id:
         clause.tags = clause_tags(clause.facts)
 
 
-def _opts_out_of_a_use(fact: Fact) -> bool:
-    """Whether the opt-out's own words name a use: "opt out of the uses", "object to the processing".
-
-    Only such an opt-out points at the uses of other clauses ("opt out of
-    the arbitration agreement, as explained in Section 20" does not).
-    """
-    for e in fact.evidence:
-        if e.concept == "condition:opt_out_available":
-            at = fact.text.find(" ".join(e.text.split()))
-            if at >= 0 and _POINTED_USE.search(fact.text, at, at + len(e.text) + 40):
-                return True
-    return False
-
-
 def _uses_in(clauses: Iterable[Clause]) -> tuple[set[str], set[str]]:
     """The purposes and data of the company's (or a third party's) uses in these clauses."""
     purposes: set[str] = set()
@@ -1920,12 +1910,14 @@ def _uses_in(clauses: Iterable[Clause]) -> tuple[set[str], set[str]]:
 
 def _nearest_title(clause: Clause, by_id: Mapping[str, Clause]) -> str | None:
     """The clause's title, or the title of the nearest clause above it that has one."""
+    return next((c.title for c in _self_and_ancestors(clause, by_id) if c.title), None)
+
+
+def _self_and_ancestors(clause: Clause, by_id: Mapping[str, Clause]) -> Iterator[Clause]:
     c: Clause | None = clause
     while c is not None:
-        if c.title:
-            return c.title
+        yield c
         c = by_id.get(c.parent or "")
-    return None
 
 
 def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> bool:
@@ -1939,14 +1931,10 @@ def _restriction_list(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabu
 
 def _consent_basis_heading(clause: Clause, by_id: Mapping[str, Clause], vocab: Vocabulary) -> Clause | None:
     """The clause, or the nearest clause above it, titled with consent as a legal basis ("Your consent")."""
-    if vocab.consent_basis_titles is None:
+    titles = vocab.consent_basis_titles
+    if titles is None:
         return None
-    c: Clause | None = clause
-    while c is not None:
-        if c.title and vocab.consent_basis_titles.search(c.title):
-            return c
-        c = by_id.get(c.parent or "")
-    return None
+    return next((c for c in _self_and_ancestors(clause, by_id) if c.title and titles.search(c.title)), None)
 
 
 def _uses_by_consent(facts: list[Fact], heading: Clause) -> None:

@@ -603,34 +603,32 @@ POINTED_TERMS = """\
 """
 
 
-@pytest.mark.parametrize(("title", "choice", "purposes"), [
-    # the clause it cites: the uses there, with their data
+@pytest.mark.parametrize(("title", "choice", "purposes", "data"), [
+    # the clause it cites: the uses there, with their data (the choice names none)
     ("Your choices", "You may opt out of the uses described in Section 4.2 by emailing privacy@acme.example.",
-     ["ai_training"]),
+     ["ai_training"], ["customer_content"]),
     ("Your choices", "To opt out of the use described in clause 4.2, email privacy@acme.example.",
-     ["ai_training"]),
+     ["ai_training"], ["customer_content"]),
     ("Your choices", "You may object to the processing under Section 4.2 at any time.",
-     ["ai_training"]),
+     ["ai_training"], ["customer_content"]),
     ("Your choices", "You may opt out of the uses described in Section 4.1 by emailing privacy@acme.example.",
-     ["marketing"]),
-    # the title above it names AI training
-    ("Model training choices", "You can turn this off at any time in Settings.", ["ai_training"]),
-    ("Opting out of model training", "Email privacy@acme.example to opt out.", ["ai_training"]),
+     ["marketing"], ["personal_data"]),
+    # the title above it names AI training: no data named, so all of it
+    ("Model training choices", "You can turn this off at any time in Settings.", ["ai_training"], []),
+    ("Opting out of model training", "Email privacy@acme.example to opt out.", ["ai_training"], []),
     # neither: no opt-out of anything in particular, so no statement at all
-    ("Newsletters and updates", "You can turn this off at any time in Settings.", None),
-    ("Your choices", "You may opt out of the arbitration agreement, as explained in Section 4.2.", None),
-    ("Your choices", "You cannot opt out of the uses described in Section 4.2.", None),
-    ("Your choices", "If you do not agree, you should stop using the Services described in Section 4.", None),
+    ("Newsletters and updates", "You can turn this off at any time in Settings.", None, None),
+    ("Your choices", "You may opt out of the arbitration agreement, as explained in Section 4.2.", None, None),
+    ("Your choices", "You cannot opt out of the uses described in Section 4.2.", None, None),
+    ("Your choices", "If you do not agree, you should stop using the Services described in Section 4.", None, None),
 ])
 def test_an_opt_out_without_a_purpose_takes_the_purposes_it_points_at(
-        vocab: Vocabulary, title: str, choice: str, purposes: list[str] | None) -> None:
+        vocab: Vocabulary, title: str, choice: str, purposes: list[str] | None, data: list[str] | None) -> None:
     doc = _parsed(POINTED_TERMS.format(title=title, choice=choice), vocab)
     facts = {c.id: c.facts for c in doc.clauses}["9.1"]
     if purposes is None:
         assert facts == []
         return
     [fact] = facts
-    assert (fact.actor, fact.modality, fact.conditions, fact.purposes) == (
-        "user", "permission", ["opt_out_available"], purposes)
-    # with the data of what it cites, or none (all of it) from a title
-    assert fact.data == (["customer_content"] if "4.2" in choice else ["personal_data"] if "4.1" in choice else [])
+    assert (fact.actor, fact.modality, fact.conditions, fact.purposes, fact.data) == (
+        "user", "permission", ["opt_out_available"], purposes, data)
