@@ -2,9 +2,11 @@
 # title: Term defined more than once
 # description: |
 #   Flags a defined term that two clauses define, or that one clause defines
-#   twice. The finding is on each repeat after the first definition. A file
-#   that bundles several agreements, each numbered from 1 again, is read as
-#   parts that each define their own terms.
+#   twice. The finding is on each repeat after the first definition. A repeat
+#   in the words of the definition before it (the same sentence, the same
+#   words before a bracketed term, or the same spelled-out acronym) restates
+#   it and is not flagged. A file that bundles several agreements, each
+#   numbered from 1 again, is read as parts that each define their own terms.
 # custom:
 #   code: TL402
 #   name: duplicate-definition
@@ -35,6 +37,7 @@ warn contains f if {
 	part := lib.part_of(row[1])
 	lib.part_of(rows[i - 1][1]) == part
 	c := input.clauses[row[1]]
+	not row[0] in c.restates # the same words again: one meaning, not two
 	definers := [where(input.clauses[r[1]]) | some r in rows; r[0] == row[0]; lib.part_of(r[1]) == part]
 	f := {
 		"code": "TL402",

@@ -23,6 +23,15 @@ test_three_definitions_are_flagged_twice if {
 	count(rule.warn) == 2 with input as fx.doc([defining("1", ["Data"]), defining("2", ["Data"]), defining("3", ["Data"])])
 }
 
+# Each section of a cookie policy names the same company ("Google LLC, ... ("Google")").
+test_restated_definition_passes if {
+	restating := fx.clause_with("9", [], {"defines": ["Google", "Cookies"], "restates": ["Google"]})
+	result := rule.warn with input as fx.doc([defining("8", ["Google", "Cookies"]), restating])
+	count(result) == 1
+	some f in result
+	startswith(f.msg, "\"Cookies\" is defined more than once")
+}
+
 test_distinct_terms_pass if {
 	count(rule.warn) == 0 with input as fx.doc([defining("1.4", ["Customer Content"]), defining("1.5", ["Services"])])
 }

@@ -233,6 +233,7 @@ class Clause:
     span: Span  # the clause's own lines (heading or run-in line through its last own line)
     anchor: str | None = None  # the slug a Markdown link "#anchor" would reach
     defines: list[str] = field(default_factory=list)
+    restates: list[str] = field(default_factory=list)  # of `defines`, those in the words of the definition before
     uses: list[str] = field(default_factory=list)
     refs: list[Reference] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
@@ -257,6 +258,7 @@ class Clause:
             "text": self.text,
             "span": self.span.as_dict(),
             "defines": list(self.defines),
+            "restates": list(self.restates),
             "uses": list(self.uses),
             "refs": [r.as_dict() for r in self.refs],
             "facts": [f.as_dict() for f in self.facts],

@@ -722,16 +722,24 @@ def _definitions(nodes: list[Node], clauses: list[Clause]) -> dict[str, Definiti
     definitions: dict[str, Definition] = {}
     skip: list[set[int]] = []
     in_defs: dict[int, bool] = {}
+    last_meaning: dict[str, tuple[str, ...]] = {}  # term -> the words of its latest definition
     for node, clause in zip(nodes, clauses):
         parent_in = node.parent is not None and in_defs[id(node.parent)]
         in_defs[id(node)] = parent_in or is_definitions_title(node.title)
         found = find_definitions(*sentence_segments(node.segs), in_defs[id(node)]) if clause.text else []
         skip.append({f.offset for f in found})
+        new_meaning: set[str] = set()  # terms this clause gives words of its own
         for f in found:
             if f.term not in clause.defines:
                 clause.defines.append(f.term)
             if f.term not in definitions:
                 definitions[f.term] = Definition(f.term, clause.id, f.span, f.sentence)
+            if not f.meaning or f.meaning != last_meaning.get(f.term):
+                new_meaning.add(f.term)
+            last_meaning[f.term] = f.meaning
+        # A term defined again in the words of the definition before it (a party
+        # named in each section of a cookie policy) is restated, not redefined.
+        clause.restates = [t for t in clause.defines if t not in new_meaning]
     forms = term_forms(list(definitions))
     pattern = compile_terms(forms)
     for clause, offsets in zip(clauses, skip):

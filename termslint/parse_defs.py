@@ -41,6 +41,7 @@ class FoundDefinition:
     offset: int  # of the defining occurrence, in the clause text
     sentence: str
     span: Span
+    meaning: tuple[str, ...] = ()  # what the term stands for, in words (see `meaning_words`)
 
 
 _TERM = r"[A-Za-z0-9][^\"“”‘’\n]{0,60}?"
@@ -231,9 +232,73 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
             last = _line_of(line_offsets, max(s0, s1 - 1))
             span = Span(seg.lines[first][1], seg.lines[last][1])
             sentence = " ".join(text[s0:s1].split())
-            found.append(FoundDefinition(term, base + off, sentence, span))
+            found.append(FoundDefinition(term, base + off, sentence, span, meaning_words(text, s0, s1, off)))
     found.sort(key=lambda f: f.offset)
     return found
+
+
+_WORD = cache.regex(r"[^\W_]+")
+_MEANING_WORDS = 10
+_NAME_GLUE = frozenset("of and the for on to in de du la le van von der".split())
+
+
+def meaning_words(text: str, s0: int, s1: int, term_at: int) -> tuple[str, ...]:
+    """What a definition says the term stands for, as lower-case words, so that
+    two definitions in the same words can be told from two meanings.
+
+    A term named in brackets stands for what comes just before the bracket: an
+    acronym for the words it spells, else a name ("Google LLC, 1600 Amphitheatre
+    Parkway, ... USA", whatever led up to it), else the last ten words. Any other
+    definition ("X" means ...) stands for its sentence.
+    """
+    bracket = text.rfind("(", s0, term_at)
+    if bracket == -1 or ")" in text[bracket:term_at]:
+        return tuple(_WORD.findall(text[s0:s1].lower()))
+    words = _WORD.findall(text[s0:bracket])
+    named = _expansion(text[term_at:bracket + 80], words) or _name(words)
+    return named or tuple(w.lower() for w in words[-_MEANING_WORDS:])
+
+
+def _name(words: list[str]) -> tuple[str, ...]:
+    """The capitalised name (with its address) that ends the words, if two words or more."""
+    i = len(words)
+    while i:
+        w = words[i - 1]
+        if w[0].isupper() or w[0].isdigit():
+            i -= 1
+        elif w.lower() in _NAME_GLUE and i < len(words) and i > 1 and (words[i - 2][0].isupper() or words[i - 2][0].isdigit() or words[i - 2] in _NAME_GLUE):
+            i -= 1  # "Bank of America", "Section 5 of the Master Agreement"
+        else:
+            break
+    while i < len(words) and words[i].lower() in _NAME_GLUE:
+        i += 1  # a name does not start with "of the"
+    return ("name", *(w.lower() for w in words[i:])) if len(words) - i >= 2 else ()
+
+
+_ACRONYM = cache.regex(r"[A-Z]{2,8}\b")
+_ACRONYM_GLUE = frozenset("of and the for on to in de".split())
+
+
+def _expansion(term_text: str, words: list[str]) -> tuple[str, ...]:
+    """The words an acronym spells out, if they end just before its bracket:
+    "the European Economic Area ("EEA")" stands for "european economic area",
+    wherever that sentence goes on or started; "of 1998" after the name is skipped."""
+    m = _ACRONYM.match(term_text)
+    if m is None:
+        return ()
+    letters = m.group(0)
+    end = len(words)
+    while end and (words[end - 1].isdigit() or (end < len(words) and words[end - 1].lower() == "of")):
+        end -= 1
+    i, k = end, len(letters)
+    while i and k:
+        w = words[i - 1]
+        if w[0].upper() == letters[k - 1] and w[0].isupper():
+            k -= 1
+        elif w.lower() not in _ACRONYM_GLUE or i == end:
+            return ()
+        i -= 1
+    return ("=", *(w.lower() for w in words[i:end])) if k == 0 else ()
 
 
 def _line_of(line_offsets: list[int], offset: int) -> int:

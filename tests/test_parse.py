@@ -288,6 +288,37 @@ def test_table_rows_keep_their_cells_in_column_order() -> None:
     assert "table_rows" not in clause.as_dict()  # not part of the policy input
 
 
+# (first definition, second definition, is the second a restatement?)
+RESTATEMENTS = [
+    # the same company, after different lead-ins
+    ('Acme uses Maps, a service from Mapco LLC, 1 Main Street, Springfield, IL 62701, USA ("Mapco").',
+     'Acme uses the fonts of Mapco LLC, 1 Main Street, Springfield, IL 62701, USA ("Mapco").', True),
+    # the same address, another company: a second meaning
+    ('Acme uses the chat of Chatco Inc., 1 Main Street, Springfield, IL 62701, USA ("Chatco").',
+     'Acme uses the chat of Talk Holdings Inc., 1 Main Street, Springfield, IL 62701, USA ("Chatco").', False),
+    # an acronym spelled out, in sentences that differ
+    ('We follow the General Data Protection Regulation ("GDPR").',
+     'Under privacy laws, including the General Data Protection Regulation ("GDPR"), you have rights.', True),
+    ('Claims under the Digital Millennium Copyright Act of 1998 ("DMCA") go to our agent.',
+     'We answer notices that comply with the Digital Millennium Copyright Act (the "DMCA").', True),
+    ('We follow the General Data Protection Regulation ("GDPR").',
+     'We follow the Generic Data Policy Rules ("GDPR").', False),
+    # "X means ..." in the same words, and in other words
+    ('"Fees" means the amounts shown on the Order Form.', '"Fees" means the amounts shown on the Order Form.', True),
+    ('"Fees" means the amounts shown on the Order Form.', '"Fees" means the amounts shown on the invoice.', False),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "restated"), RESTATEMENTS)
+def test_a_definition_in_the_words_of_the_one_before_restates_it(first: str, second: str, restated: bool) -> None:
+    doc = parse_document(f"# T\n\n1. {first}\n2. Other words.\n3. {second}\n", "t.md")
+    clauses = doc.clause_by_id()
+    (term,) = clauses["1"].defines
+    assert clauses["3"].defines == [term]
+    assert clauses["3"].restates == ([term] if restated else [])
+    assert clauses["1"].restates == []  # a first definition restates nothing
+
+
 @pytest.mark.parametrize("pointer", [
     "has the meaning given in Section 2",
     "has the meaning given to it in the background of this Agreement",

@@ -306,6 +306,20 @@ def test_findings_for_a_document_match_those_for_its_input(engine: EmbeddedEngin
     assert findings_for_document(results, doc, policies.rules) == results_to_findings(results, data, policies.rules)
 
 
+def test_a_restated_definition_is_not_a_duplicate(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    from termslint.parse import parse_document
+
+    doc = parse_document(
+        "# Cookies\n\n1. Acme uses Maps, a service from Mapco LLC, 1 Main Street, Springfield, USA (\"Mapco\").\n"
+        "2. Acme uses the fonts of Mapco LLC, 1 Main Street, Springfield, USA (\"Mapco\").\n"
+        "3. Acme uses the chat of Chatco Inc., 2 Side Street, Springfield, USA (\"Chatco\").\n"
+        "4. Acme uses the chat of Talk Holdings Inc., 2 Side Street, Springfield, USA (\"Chatco\").\n",
+        "cookies.md",
+    )
+    findings = findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)
+    assert [(f.code, f.clause) for f in findings if f.code == "TL402"] == [("TL402", "4")]
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()

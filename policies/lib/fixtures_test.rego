@@ -55,6 +55,7 @@ clause_with(id, facts, over) := object.union(
 		"text": "",
 		"span": span(10),
 		"defines": [],
+		"restates": [],
 		"uses": [],
 		"refs": [],
 		"facts": facts,
