@@ -1,7 +1,9 @@
 # METADATA
 # title: Defined term never used
 # description: |
-#   Flags a defined term that no clause of the document uses.
+#   Flags a defined term that no clause of the document uses. A term written
+#   all in lower case ("liable", "spoofing", "interest-based") glosses an
+#   ordinary word rather than naming a defined term, and is left alone.
 # custom:
 #   code: TL403
 #   name: unused-definition
@@ -32,10 +34,18 @@ info contains f if {
 	some c in input.clauses
 	some t in c.defines
 	not t in used_terms
+	not gloss(t)
 	f := {
 		"code": "TL403",
 		"msg": sprintf("\"%s\" is defined in %s but never used", [t, lib.clause_name(c)]),
 		"clause": c.id,
 		"evidence": definition_evidence(t, c),
 	}
+}
+
+# Lower-case letters and no capital: a gloss ("also called \"liability\""). A
+# term in a script without case (upper equals lower) is still a term.
+gloss(t) if {
+	lower(t) == t
+	upper(t) != t
 }

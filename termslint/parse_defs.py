@@ -64,7 +64,8 @@ _PAREN_INTRO = (
     r"known\s+as|called|defined\s+as)\b[\s,:]*)*"
 )
 _PAREN_DEF = cache.regex(
-    rf"\(\s*{_PAREN_INTRO}{_QUOTED}((?:\s*(?:,|;|/|\bor\b|\band\b)\s*(?:the\s+|a\s+|an\s+)?{_QUOTED})*)\s*\)"
+    # not examples: (such as "architect" or "general contractor"), (e.g. "apps")
+    rf"\((?!\s*(?:(?:such\s+as|for\s+(?:example|instance)|like|including)\b|e\.\s?g\.))\s*{_PAREN_INTRO}{_QUOTED}((?:\s*(?:,|;|/|\bor\b|\band\b)\s*(?:the\s+|a\s+|an\s+)?{_QUOTED})*)\s*\)"
 )
 # "... referred to as “Agreement”" outside brackets.
 _REFERRED_AS = cache.regex(

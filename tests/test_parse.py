@@ -288,6 +288,12 @@ def test_table_rows_keep_their_cells_in_column_order() -> None:
     assert "table_rows" not in clause.as_dict()  # not part of the policy input
 
 
+@pytest.mark.parametrize("intro", ["such as", "e.g.", "for example", "like", "including"])
+def test_quoted_examples_in_brackets_define_nothing(intro: str) -> None:
+    doc = parse_document(f'# T\n\n1. Pick a category ({intro} "architect" or "builder") and the Site (the "Platform").\n', "t.md")
+    assert doc.clauses[-1].defines == ["Platform"]
+
+
 # (first definition, second definition, is the second a restatement?)
 RESTATEMENTS = [
     # the same company, after different lead-ins
