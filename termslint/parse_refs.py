@@ -12,7 +12,10 @@ the side of *not* calling something a dangling clause reference:
 - In a document that quotes the Standard Contractual Clauses, an unknown
   "Clause 8.9(c)" is the SCCs' numbering: kind "external".
 - A number far beyond the document's own ("Section 1798.110(c)" in terms whose
-  sections run to 20) is another instrument's: kind "external".
+  sections run to 20) is another instrument's: kind "external"; so is one "of
+  this Swiss Addendum" (a schedule numbers its own parts).
+- "under this Section 18.1" names the clause it stands in, even where the
+  parser found no number 18.1 (lost in conversion).
 
 Everything else is kind "clause" and resolved when the number exists.
 """
@@ -34,6 +37,7 @@ _REF = cache.regex(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
 )
+_DATE = cache.regex(r"\d{4}-\d{1,2}-\d{1,2}\b")
 _PAREN_ONLY = cache.regex(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
 _ITEM = cache.regex(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
 # Statutes and other instruments: a number of theirs is not a clause of ours.
@@ -49,7 +53,7 @@ _LAW_WORDS = (
 _SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
 # Alternatives are disjoint and the repeats bounded, so a miss cannot backtrack badly.
 _LAW_AFTER = cache.regex(
-    rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_SUB_EN}{{0,2}},?\s*(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
+    rf"^[\s,]*(?:respectively\s*,?\s*)?(?:\([^)]{{0,30}}\)\s*)?{_SUB_EN}{{0,2}},?\s*(?:of|under|in|to|from|as\s+defined\s+in)\s+(?:the\s+|a\s+|any\s+)?"
     rf"(?P<name>(?:(?:\(?[A-Z][\w.&'’/-]*\)?|of|and|on|for|the|[\d/()]+)\s+){{0,8}}?"
     rf"(?:{_LAW_WORDS}))\b"
 )
@@ -59,11 +63,13 @@ _LAW_DIRECT = cache.regex(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(
 _LAW_BEFORE = cache.regex(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
     rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+,?|'s|’s)\s*$"
+    rf"|\(\s*(?:{_LAW_WORDS})\s*,\s*$"  # "(GDPR, Article 82)"
 )
 # French and other civil-law drafting: "article 1641 du Code civil", "article 238
 # quater N du Code général des impôts", "articles L. 221-18 et suivants".
 _LAW_AFTER_FR = cache.regex(
-    r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Z])\b\s*){0,3}(?:et\s+(?:suivants|s\.)\s*)?(?:,\s*)?"
+    r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Za-z])\b\s*){0,3}(?:[-–]\s*\d{1,4}(?:\s*[A-Za-z]\b)?\s*)?"  # "43 a-43 g"
+    r"(?:et\s+(?:suivants?|suiv\.|s\.)\s*)?(?:,\s*)?"
     r"(?:(?:alinéa|paragraphe|point|lettre|§)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*"  # "paragraphe 1(f)"
     r"(?:\s*(?:ou|et)\s*\(?[0-9a-z]{1,3}\))*\s*,?\s*){0,2}"  # "1(c) ou (f)"
     r"(?:du|de\s+la|de\s+l['’]|des)\s+(?:nouveau\s+)?"
@@ -80,13 +86,21 @@ _CHAINED = cache.regex(
     rf"\s*(?:,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
 )
 # A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
-_LETTER_TAIL = cache.regex(r"(?:\.|\s)?[a-z]\)?(?!\w)")
+_LETTER_TAIL = cache.regex(r"(?:\.|\s)?(?:[a-z]|bis|ter|quater)(?:\.\d{1,3})*\)?(?!\w)")  # also "Article 104a.1", "6bis"
 # French: "l'article 8 de la Politique de protection des données"; and policies
 # named in lower case: "sections 13.4 of the privacy policy".
-_OTHER_DOC_AFTER_FR = cache.regex(r"^[\s,]*(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[A-Z]")
+_OTHER_DOC_AFTER_FR = cache.regex(
+    r"^[\s,]*(?:(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[\[*_]*[A-Z]|de\s+(?:nos|notre)\s+(?!présente)[\[*_]*\w)"
+)
 _POLICY_AFTER = cache.regex(
     r"^[\s,]*(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
     re.IGNORECASE,
+)
+# "the GDPR ... in accordance with its Article 3(2)": the law named just before.
+_LAW_ITS_BEFORE = cache.regex(rf"\b(?:{_LAW_WORDS})\b[^.;:]{{0,60}}\bits\s+$")
+# "Section 3(a) of this Swiss Addendum": a schedule or addendum numbers its own parts.
+_SUB_DOC_AFTER = cache.regex(
+    r"^[\s,]*(?:of|in|under|to)\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Addendum|Schedule|Annex|Exhibit|Appendix|Attachment|Supplement)\b"
 )
 # A role a law creates: "our Article 27 Representative" (GDPR).
 _LAW_ROLE_AFTER = cache.regex(r"^\s+[Rr]epresentatives?\b")
@@ -129,6 +143,7 @@ class FoundRef:
     start: int  # offset in the clause text
     end: int
     keyword: str = ""  # "section", "clause", ... as used, lower case
+    this: bool = False  # "this Section 17.2": the text names its own clause
 
 
 def normalise_number(raw: str) -> str:
@@ -168,9 +183,13 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         end = letter.end()
     after = text[end:end + 160]
     before = text[max(0, start - 40):start]
+    if _SUB_DOC_AFTER.match(after):
+        return EXTERNAL
     if _OWN_DOC_AFTER.match(after):
         return None
     if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
+        return LAW
+    if _LAW_ITS_BEFORE.search(text, max(0, start - 90), start):
         return LAW
     if _LAW_AFTER_FR.match(after) or _LAW_ROLE_AFTER.match(after):
         return LAW
@@ -181,6 +200,8 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
 
 def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
     """Refs from one "Sections 4, 5 and 7(b)" match: one per number."""
+    if _DATE.match(m.group("list")):
+        return  # "... section\n2013-04-30: Reworded": a date, not sections 2013 to 30
     items = list(_ITEM.finditer(m.group("list")))
     list_start = m.start("list")
     outside = LAW if _CODE_ARTICLE.match(text, list_start) else _outside_kind(text, m.start(), m.end())
@@ -190,6 +211,8 @@ def _clause_refs(text: str, m: re.Match[str], out: list[FoundRef]) -> None:
         if _PAREN_ONLY.fullmatch(raw):
             if not base:
                 continue  # "paragraph (a)" alone: relative, ambiguous; skipped
+            if "(" not in items[i - 1].group(0):
+                break  # "Article 40, or (ii) disclosure is required": the sentence's own list goes on
             target = base + raw
         else:
             target = normalise_number(raw)
@@ -287,10 +310,15 @@ def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
                 last_end = at + len(word)
                 continue
             at += 5  # "this Section 5" is a plain reference to 5
+        if at and text[at - 1] in "/=_.-":
+            continue  # "https://ec.europa.eu/justice/article29/": part of an address
         m = _REF.match(text, at)
         if m is not None:
             last_end = m.end()
+            first = len(out)
             _clause_refs(text, m, out)
+            if word.startswith("this") and len(out) > first:
+                out[first].this = True
     own = (own_title or "").lower()
     for at, word in _hits(low, _POLICY_TAILS) + _hits(low, _AGREEMENT_STARTS):
         found = _document_name(text, low, at, word, own)
@@ -420,6 +448,10 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
             clause.refs.append(Reference(clause.path[0], words, span, CLAUSE, True))
         elif f.kind == CLAUSE:
             cid = resolve(f.target)
+            if cid is None and f.this:
+                # "under this Section 17.2" in a clause whose number the parser did
+                # not find: the text names the clause it stands in.
+                cid = clause.id
             kind = CLAUSE
             if cid is None and quotes_sccs and f.keyword.startswith("clause"):
                 kind = EXTERNAL

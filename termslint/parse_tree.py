@@ -266,6 +266,8 @@ def _parent_depth(node: Node, stack: list[Node]) -> int:
         e = stack[i]
         el = e.label
         if lab.kind == "item":
+            if e.kind != "item" and _next_number(e, lab):
+                return i  # "27\. Liability" then a list from "28.": the numbering goes on
             if e.kind == "item":  # also one whose written number replaced its list number
                 if e.list_depth == node.list_depth:
                     return i
@@ -276,6 +278,19 @@ def _parent_depth(node: Node, stack: list[Node]) -> int:
         if e.hlevel:
             break
     return top
+
+
+def _next_number(e: Node, lab: Label) -> bool:
+    """Does a list item numbered N follow a written section number N - 1, and
+    not the section's own items 1 .. N - 1, "(1)", "(2)" (a list that went on
+    after a break, or a "3)" typed for "(3)")?"""
+    pe = e.parts
+    if not (pe is not None and len(pe) == 1 and pe[0].isdigit() and lab.numeric and lab.raw.isdigit()):
+        return False
+    n = int(lab.raw)
+    if n != int(pe[0]) + 1:
+        return False
+    return not any(ch.label is not None and ch.label.parts[-1] == str(n - 1) for ch in e.children)
 
 
 def _last_text(node: Node) -> str:

@@ -131,6 +131,9 @@ def test_reference_spans_and_words() -> None:
     "La base légale est l’article 6, paragraphe 1(b) ou (c) du RGPD.",
     "We rely on Article 6, paragraph 1(f) of the GDPR.",
     "dans les conditions prévues aux articles 1641 à 1648 et 2232 du code civil.",
+    "Conformément aux articles 13 et suivant du RGPD, vous êtes informés.",
+    "Veuillez vous référer aux articles 43 a-43 g de la loi du 30 mai 2014.",
+    "Le droit à réparation (RGPD, Article 82) n'est pas affecté.",
 ])
 def test_french_law_references_are_not_clause_references(text: str) -> None:
     from termslint.parse_refs import find_refs
@@ -148,6 +151,10 @@ def test_french_law_references_are_not_clause_references(text: str) -> None:
     "Our Article 27 Representative answers questions from the EU.",
     "Disputes about fees fall under Title 11, Article 110, Colorado Revised Statutes.",
     "For the purposes of Section IV, Clauses 17 and 18 of the SCCs, Irish law governs.",
+    "Liability is defined under Articles 82 and 83, respectively, of the GDPR.",
+    "See the decision referred to in Article 104a.1 of the Pharmaceutical Law Act.",
+    "It falls within the scope of the GDPR in accordance with its Article 3(2).",
+    "The rights described in Article 6bis of the Berne Convention are waived.",
 ])
 def test_law_numbers_after_a_letter_a_chain_or_a_title_are_laws(text: str) -> None:
     """A letter after the number ("6.1.f", "6 (1) b)", "676c"), a chain of
@@ -435,12 +442,59 @@ def test_article_number_with_its_own_full_stop_opens_a_clause() -> None:
 @pytest.mark.parametrize("text", [
     "Vos droits sont décrits à l'Article 8 de la Politique de protection des données.",
     "This applies besides section 5.2(k) and sections 13.4 – 13.6 of the privacy policy.",
+    "Dans le cadre de l'article 5.10 de nos [Conditions Générales](https://example.com/cgu).",
+    "Conformément à l'article 7 de notre politique de confidentialité.",
+    "As required by Section 3(a) of this Swiss Addendum, the parties agree.",
 ])
 def test_numbers_of_another_document_are_external(text: str) -> None:
     from termslint.parse_refs import find_refs
 
     refs = [r for r in find_refs(text, None) if r.kind != "document"]
     assert refs and all(r.kind == "external" for r in refs), refs
+
+
+@pytest.mark.parametrize(("text", "targets"), [
+    # the sentence's own list after a reference: not "40(ii)"
+    ("Access follows Article 40, or (ii) disclosure is required by law.", ["40"]),
+    ("This applies to Sections 4(a), (b) and (c).", ["4(a)", "4(b)", "4(c)"]),
+    # a date after the word "section" ending a line, and an address
+    ("Revised the Certifications section\n2013-04-30: Reworded it.", []),
+    ("See https://ec.europa.eu/justice/article29/index_en.htm for the list.", []),
+    # no law named right before: still our clauses
+    ("Subject to applicable Laws, Section 9 shall apply.", ["9"]),
+    ("Acme shall meet its Section 5 obligations, as in Section 3 of this Agreement.", ["5", "3"]),
+])
+def test_what_is_and_is_not_a_clause_reference(text: str, targets: list[str]) -> None:
+    from termslint.parse_refs import find_refs
+
+    refs = [r for r in find_refs(text, None) if r.kind != "document"]
+    assert [(r.kind, r.target) for r in refs] == [("clause", t) for t in targets]
+
+
+def test_this_section_with_a_number_the_parser_missed_is_the_clause_itself() -> None:
+    """Converted terms whose numbers were lost: "under this Section 18.1" names
+    the clause it stands in; "Section 19" there still dangles."""
+    doc = parse_document("# T\n\nA heading\n\nWe owe nothing under this Section 18.1 or Section 19.\n", "t.md")
+    (clause,) = doc.clauses
+    assert [(r.target, r.resolved) for r in clause.refs] == [(clause.id, True), ("19", False)]
+
+
+@pytest.mark.parametrize(("markdown", "ids"), [
+    # a paragraph numbered 27 (escaped), then a list from 28: the sections go on
+    ("27\\. **Liability**. We are not liable.\n\n28. **Arbitration**. You agree.\n\n29. **Law**. Texas.\n",
+     ["27", "28", "29"]),
+    # section 7's own items 1-2, a break, then its item 3 as a new list
+    ("7\\. CONTENT\n\n1. First.\n2. Second.\n\nA paragraph between.\n\n3. Third.\n",
+     ["7", "7.1", "7.2", "7.3"]),
+])
+def test_a_list_numbered_on_from_a_section_is_its_sibling(markdown: str, ids: list[str]) -> None:
+    doc = parse_document("# Terms\n\n" + markdown, "t.md")
+    assert [c.id for c in doc.clauses] == ids
+
+
+def test_an_item_typed_3_after_a_sections_1_and_2_stays_inside_it() -> None:
+    doc = parse_document("# Terms\n\n2\\. AGE\n\n(1) You are 18.\n\n(2) We may check.\n\n3) You tell the truth.\n", "t.md")
+    assert len(doc.clauses) == 4 and all(c.path[0] == "2" for c in doc.clauses)  # no section 3 beside 2
 
 
 def test_a_number_far_beyond_the_documents_own_is_external() -> None:
