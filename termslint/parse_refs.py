@@ -47,7 +47,7 @@ _LAW_WORDS = (
     r"Ordinance|Bill|Charter|Decree|Civil\s+Code|Penal\s+Code|UK\s+GDPR|EU\s+GDPR|FDPA|PIPL|APPI|COPPA|"
     r"DMCA|CAN-SPAM|TCPA|FCRA|HIPAA|GLBA|FERPA|VPPA|ECPA|CFAA|Privacy\s+Act|Data\s+Protection\s+Act|"
     r"Standard\s+Contractual\s+Clauses|SCCs?|Clauses|DSA|DMA|BGB|UWG|TMG|TTDSG|DSGVO|RGPD|LOPDGDD|CDA|"
-    r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act|PSD\s?2"
+    r"UCTA|CRA|ECA|FTC\s+Act|Digital\s+Services\s+Act|PSD\s?2|(?:rev|n)?FADP|n?DSG"
 )
 # "Article 6, paragraph 1(f) of the GDPR": a paragraph or point of the article may come between.
 _SUB_EN = r"(?:,?\s*(?:paragraph|para\.|subparagraph|point|letter|lit\.)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*\s*)"
@@ -71,7 +71,7 @@ _LAW_AFTER_FR = cache.regex(
     r"^[\s,]*(?:(?:bis|ter|quater|quinquies|sexies|[A-Za-z])\b\s*){0,3}(?:[-–]\s*\d{1,4}(?:\s*[A-Za-z]\b)?\s*)?"  # "43 a-43 g"
     r"(?:et\s+(?:suivants?|suiv\.|s\.)\s*)?(?:,\s*)?"
     r"(?:(?:alinéa|paragraphe|point|lettre|§)\s*\(?[0-9a-z]{1,3}\)?(?:\s?\([0-9a-z]{1,3}\))*"  # "paragraphe 1(f)"
-    r"(?:\s*(?:ou|et)\s*\(?[0-9a-z]{1,3}\))*\s*,?\s*){0,2}"  # "1(c) ou (f)"
+    r"(?:\s*(?:,|ou|et)\s*\(?[0-9a-z]{1,3}\))*\s*,?\s*){0,3}"  # "1(b), (c) ou (f)"; "paragraphe 1, alinéa 1, point a"
     r"(?:du|de\s+la|de\s+l['’]|des)\s+(?:nouveau\s+)?"
     r"(?i:code|loi|règlement|reglement|directive|décret|decret|ordonnance|traité|convention|RGPD)\b"
 )
@@ -79,25 +79,27 @@ _LAW_AFTER_FR = cache.regex(
 _CODE_ARTICLE = cache.regex(r"[LRD]\s?\.?\s?\d{1,4}(?:-\d+)+|[LRD]\s?\.\s?\d")
 # "Section 9 of the Agreement": another instrument's section, not ours.
 _OTHER_DOC_AFTER = cache.regex(
-    r"^[\s,]*(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
+    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
 _CHAINED = cache.regex(
     rf"\s*(?:,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
 )
 # A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
-_LETTER_TAIL = cache.regex(r"(?:\.|\s)?(?:[a-z]|bis|ter|quater)(?:\.\d{1,3})*\)?(?!\w)")  # also "Article 104a.1", "6bis"
+_LETTER_TAIL = cache.regex(r"(?:\.|\s)?(?:[a-z]|bis|ter|quater)(?:\.\d{1,3})*(?:\)|\.(?=\s))?(?!\w)")  # also "Article 104a.1", "6bis"
 # French: "l'article 8 de la Politique de protection des données"; and policies
 # named in lower case: "sections 13.4 of the privacy policy".
 _OTHER_DOC_AFTER_FR = cache.regex(
     r"^[\s,]*(?:(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[\[*_]*[A-Z]|de\s+(?:nos|notre)\s+(?!présente)[\[*_]*\w)"
 )
 _POLICY_AFTER = cache.regex(
-    r"^[\s,]*(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
+    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
     re.IGNORECASE,
 )
 # "the GDPR ... in accordance with its Article 3(2)": the law named just before.
 _LAW_ITS_BEFORE = cache.regex(rf"\b(?:{_LAW_WORDS})\b[^.;:]{{0,60}}\bits\s+$")
+# "la loi «Informatique et libertés» du 6 janvier 1978 (article 39 et 40)": the law, then its article in brackets.
+_LAW_THEN_BRACKET = cache.regex(r"\b(?i:loi|law|act|regulation|règlement|code|directive)\b[^.;:()]{0,60}\(\s*$")
 # "Section 3(a) of this Swiss Addendum": a schedule or addendum numbers its own parts.
 _SUB_DOC_AFTER = cache.regex(
     r"^[\s,]*(?:of|in|under|to)\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Addendum|Schedule|Annex|Exhibit|Appendix|Attachment|Supplement)\b"
@@ -174,13 +176,16 @@ def title_case(name: str) -> str:
 def _outside_kind(text: str, start: int, end: int) -> str | None:
     """LAW or EXTERNAL when the reference at text[start:end] points outside this document."""
     # "Article 46(1) and Article 46(2)(c) of Regulation ...": the law is named after the last one.
-    chained = _CHAINED.match(text, end)
-    while chained is not None and chained.end() > end:
-        end = chained.end()
+    while True:
+        at = end
         chained = _CHAINED.match(text, end)
-    letter = _LETTER_TAIL.match(text, end)
-    if letter is not None:
-        end = letter.end()
+        if chained is not None and chained.end() > end:
+            end = chained.end()
+        letter = _LETTER_TAIL.match(text, end)
+        if letter is not None:
+            end = letter.end()  # and again: "Article 6 (1) f) and Article 32 of the GDPR"
+        if end == at:
+            break
     after = text[end:end + 160]
     before = text[max(0, start - 40):start]
     if _SUB_DOC_AFTER.match(after):
@@ -189,7 +194,7 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         return None
     if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
         return LAW
-    if _LAW_ITS_BEFORE.search(text, max(0, start - 90), start):
+    if _LAW_ITS_BEFORE.search(text, max(0, start - 90), start) or _LAW_THEN_BRACKET.search(text, max(0, start - 90), start):
         return LAW
     if _LAW_AFTER_FR.match(after) or _LAW_ROLE_AFTER.match(after):
         return LAW
@@ -437,7 +442,7 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     joined = "\n\x00\n".join(c.text for c in clauses)
     # DPAs quote the Standard Contractual Clauses' own numbering ("Clause 8.9(c)"):
     # in such a document an unknown "Clause N" is the SCCs', not a dangling reference.
-    quotes_sccs = "SCC" in joined or "Standard Contractual Clauses" in joined or "STANDARD CONTRACTUAL" in joined
+    quotes_sccs = "SCC" in joined or "standard contractual clauses" in joined.lower()
     for f in find_refs(joined, title):
         k = bisect.bisect_right(offsets, f.start) - 1
         clause, base = clauses[k], offsets[k]

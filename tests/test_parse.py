@@ -134,6 +134,9 @@ def test_reference_spans_and_words() -> None:
     "Conformément aux articles 13 et suivant du RGPD, vous êtes informés.",
     "Veuillez vous référer aux articles 43 a-43 g de la loi du 30 mai 2014.",
     "Le droit à réparation (RGPD, Article 82) n'est pas affecté.",
+    "conformément à l’article 49, paragraphe 1, alinéa 1, point a du RGPD de l’UE.",
+    "La base juridique est l’article 6, paragraphe 1(b), (c) ou (f) du RGPD.",
+    "Selon la loi «Informatique et libertés» du 6 janvier 1978 (article 39 et 40), vous avez des droits.",
 ])
 def test_french_law_references_are_not_clause_references(text: str) -> None:
     from termslint.parse_refs import find_refs
@@ -155,6 +158,8 @@ def test_french_law_references_are_not_clause_references(text: str) -> None:
     "See the decision referred to in Article 104a.1 of the Pharmaceutical Law Act.",
     "It falls within the scope of the GDPR in accordance with its Article 3(2).",
     "The rights described in Article 6bis of the Berne Convention are waived.",
+    "The basis is Article 6 (1) f) and Article 32 of the EU General Data Protection Regulation.",
+    "The basis is Article 6 (1) (c) of the GDPR or Article 31 (1) of the nFADP.",
 ])
 def test_law_numbers_after_a_letter_a_chain_or_a_title_are_laws(text: str) -> None:
     """A letter after the number ("6.1.f", "6 (1) b)", "676c"), a chain of
@@ -445,6 +450,8 @@ def test_article_number_with_its_own_full_stop_opens_a_clause() -> None:
     "Dans le cadre de l'article 5.10 de nos [Conditions Générales](https://example.com/cgu).",
     "Conformément à l'article 7 de notre politique de confidentialité.",
     "As required by Section 3(a) of this Swiss Addendum, the parties agree.",
+    "The last sentence of section VI.a. of the IAB Terms is amended.",
+    "as defined in Section 2 (The Agreement) of the YouTube API Services Terms of Service.",
 ])
 def test_numbers_of_another_document_are_external(text: str) -> None:
     from termslint.parse_refs import find_refs
@@ -463,6 +470,7 @@ def test_numbers_of_another_document_are_external(text: str) -> None:
     # no law named right before: still our clauses
     ("Subject to applicable Laws, Section 9 shall apply.", ["9"]),
     ("Acme shall meet its Section 5 obligations, as in Section 3 of this Agreement.", ["5", "3"]),
+    ("The Act applies. You may end it (Section 9 explains how), see Section 4 (Fees).", ["9", "4"]),
 ])
 def test_what_is_and_is_not_a_clause_reference(text: str, targets: list[str]) -> None:
     from termslint.parse_refs import find_refs
