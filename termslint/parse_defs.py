@@ -267,13 +267,17 @@ def _name(words: list[str]) -> tuple[str, ...]:
         w = words[i - 1]
         if w[0].isupper() or w[0].isdigit():
             i -= 1
-        elif w.lower() in _NAME_GLUE and i < len(words) and i > 1 and (words[i - 2][0].isupper() or words[i - 2][0].isdigit() or words[i - 2] in _NAME_GLUE):
+        elif w.lower() in _NAME_GLUE and 1 < i < len(words) and _in_name(words[i - 2]):
             i -= 1  # "Bank of America", "Section 5 of the Master Agreement"
         else:
             break
     while i < len(words) and words[i].lower() in _NAME_GLUE:
         i += 1  # a name does not start with "of the"
     return ("name", *(w.lower() for w in words[i:])) if len(words) - i >= 2 else ()
+
+
+def _in_name(word: str) -> bool:
+    return word[0].isupper() or word[0].isdigit() or word.lower() in _NAME_GLUE
 
 
 _ACRONYM = cache.regex(r"[A-Z]{2,8}\b")

@@ -194,7 +194,8 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         return None
     if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
         return LAW
-    if _LAW_ITS_BEFORE.search(text, max(0, start - 90), start) or _LAW_THEN_BRACKET.search(text, max(0, start - 90), start):
+    near = max(0, start - 90)
+    if _LAW_ITS_BEFORE.search(text, near, start) or _LAW_THEN_BRACKET.search(text, near, start):
         return LAW
     if _LAW_AFTER_FR.match(after) or _LAW_ROLE_AFTER.match(after):
         return LAW
