@@ -295,6 +295,13 @@ def _document_name(text: str, low: str, at: int, word: str, own: str) -> FoundRe
     return FoundRef(DOCUMENT, name, text[start:end], start, end)
 
 
+def _in_address(text: str, at: int) -> bool:
+    """Is the word at `at` part of a web address or file path? (Not "sub-section 5",
+    nor "the services.Section 7" of a converted page that lost a space.)"""
+    word_start = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1
+    return "/" in text[word_start:at]
+
+
 def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
     """Clause, law, "this Section" and document-name references in one clause's text."""
     out: list[FoundRef] = []
@@ -316,8 +323,8 @@ def find_refs(text: str, own_title: str | None) -> list[FoundRef]:
                 last_end = at + len(word)
                 continue
             at += 5  # "this Section 5" is a plain reference to 5
-        if at and text[at - 1] in "/=_.-":
-            continue  # "https://ec.europa.eu/justice/article29/": part of an address
+        if _in_address(text, at):
+            continue  # "https://ec.europa.eu/justice/article29/"
         m = _REF.match(text, at)
         if m is not None:
             last_end = m.end()

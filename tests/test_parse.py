@@ -467,6 +467,7 @@ def test_numbers_of_another_document_are_external(text: str) -> None:
     # a date after the word "section" ending a line, and an address
     ("Revised the Certifications section\n2013-04-30: Reworded it.", []),
     ("See https://ec.europa.eu/justice/article29/index_en.htm for the list.", []),
+    ("As set out in sub-section 5.2 and sub-paragraph 2.1, the services.Section 7 applies.", ["5.2", "2.1", "7"]),
     # no law named right before: still our clauses
     ("Subject to applicable Laws, Section 9 shall apply.", ["9"]),
     ("Acme shall meet its Section 5 obligations, as in Section 3 of this Agreement.", ["5", "3"]),
