@@ -1873,6 +1873,7 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, 
     for c in doc.clauses:
         for cid in c.path:
             subtree.setdefault(cid, []).append(c)
+    ai = vocab.purposes.get("ai_training")
     for clause, fact, names_use in pointers:
         purposes: set[str] = set()
         data: set[str] = set()
@@ -1885,7 +1886,6 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, 
         # choices"); only AI training is taken from it, the one purpose whose
         # opt-out a rule looks for anywhere in the document.
         title = _nearest_title(clause, by_id) if not purposes else None
-        ai = vocab.purposes.get("ai_training")
         if title is not None and ai is not None and ai.find(title, lower_same_length(title), 0, len(title)):
             purposes = {"ai_training"}
         if purposes:

@@ -256,7 +256,7 @@ def meaning_words(text: str, s0: int, s1: int, term_at: int) -> tuple[str, ...]:
     if bracket == -1 or ")" in text[bracket:term_at]:
         return tuple(_WORD.findall(text[s0:s1].lower()))
     words = _WORD.findall(text[s0:bracket])
-    named = _expansion(text[term_at:bracket + 80], words) or _name(words)
+    named = _expansion(text[term_at:term_at + 10], words) or _name(words)
     return named or tuple(w.lower() for w in words[-_MEANING_WORDS:])
 
 

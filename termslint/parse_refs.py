@@ -37,6 +37,7 @@ _REF = cache.regex(
     rf"\b(?P<kw>[Ss]ections?|SECTIONS?|[Cc]lauses?|CLAUSES?|[Aa]rticles?|ARTICLES?|[Pp]aragraphs?|"
     rf"[Ss]ub-?sections?|[Ss]ub-?clauses?|§§?)\s*(?P<list>{_NUM}(?:{_SEP}(?:{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)))*)"
 )
+_SCCS = cache.regex(r"standard contractual clauses", re.IGNORECASE)
 _DATE = cache.regex(r"\d{4}-\d{1,2}-\d{1,2}\b")
 _PAREN_ONLY = cache.regex(r"\((?:[a-z]{1,3}|[ivxl]{1,6}|\d{1,3}|[A-Z]{1,2})\)")
 _ITEM = cache.regex(rf"{_NUM}|\((?:[a-z]{{1,3}}|[ivxl]{{1,6}}|\d{{1,3}})\)")
@@ -60,10 +61,15 @@ _LAW_AFTER = cache.regex(
 # "section 119A of theUK Data Protection Act 2018": a statute named soon after "of", however spelt.
 _LAW_NEAR = cache.regex(r"^\s*(?:of|under)\b[^.;:()]{0,60}?\b(?:Act|Regulation|Directive|Code|GDPR)\b")
 _LAW_DIRECT = cache.regex(rf"^\s*(?:of\s+)?(?:the\s+)?(?:EU\s+|UK\s+|Swiss\s+)?(?:{_LAW_WORDS})\b")
+# A law named just before the number, searched in the 90 characters before it.
 _LAW_BEFORE = cache.regex(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
     rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+,?|'s|’s)\s*$"
     rf"|\(\s*(?:{_LAW_WORDS})\s*,\s*$"  # "(GDPR, Article 82)"
+    # "the GDPR ... in accordance with its Article 3(2)"
+    rf"|\b(?:{_LAW_WORDS})\b[^.;:]{{0,60}}\bits\s+$"
+    # "la loi «Informatique et libertés» du 6 janvier 1978 (article 39 et 40)": the law, then its article in brackets
+    r"|\b(?i:loi|law|act|regulation|règlement|code|directive)\b[^.;:()]{0,60}\(\s*$"
 )
 # French and other civil-law drafting: "article 1641 du Code civil", "article 238
 # quater N du Code général des impôts", "articles L. 221-18 et suivants".
@@ -77,9 +83,11 @@ _LAW_AFTER_FR = cache.regex(
 )
 # A French code's article number: legislative (L), regulatory (R) or decree (D) part.
 _CODE_ARTICLE = cache.regex(r"[LRD]\s?\.?\s?\d{1,4}(?:-\d+)+|[LRD]\s?\.\s?\d")
+# "Section 2 (The Agreement) of ...": a title in brackets after the number.
+_TITLE_IN_BRACKETS = r"(?:\([^)]{0,60}\)\s*)?"
 # "Section 9 of the Agreement": another instrument's section, not ours.
 _OTHER_DOC_AFTER = cache.regex(
-    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
+    rf"^[\s,]*{_TITLE_IN_BRACKETS}(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
 _CHAINED = cache.regex(
@@ -93,13 +101,9 @@ _OTHER_DOC_AFTER_FR = cache.regex(
     r"^[\s,]*(?:(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[\[*_]*[A-Z]|de\s+(?:nos|notre)\s+(?!présente)[\[*_]*\w)"
 )
 _POLICY_AFTER = cache.regex(
-    r"^[\s,]*(?:\([^)]{0,60}\)\s*)?(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){0,2}?(?:policy|notice|agreement|terms)\b",
+    rf"^[\s,]*{_TITLE_IN_BRACKETS}(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:policy|notice|agreement|terms)\b",
     re.IGNORECASE,
 )
-# "the GDPR ... in accordance with its Article 3(2)": the law named just before.
-_LAW_ITS_BEFORE = cache.regex(rf"\b(?:{_LAW_WORDS})\b[^.;:]{{0,60}}\bits\s+$")
-# "la loi «Informatique et libertés» du 6 janvier 1978 (article 39 et 40)": the law, then its article in brackets.
-_LAW_THEN_BRACKET = cache.regex(r"\b(?i:loi|law|act|regulation|règlement|code|directive)\b[^.;:()]{0,60}\(\s*$")
 # "Section 3(a) of this Swiss Addendum": a schedule or addendum numbers its own parts.
 _SUB_DOC_AFTER = cache.regex(
     r"^[\s,]*(?:of|in|under|to)\s+(?:this|the)\s+(?:[A-Z][\w-]*\s+){0,3}?(?:Addendum|Schedule|Annex|Exhibit|Appendix|Attachment|Supplement)\b"
@@ -187,15 +191,12 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         if end == at:
             break
     after = text[end:end + 160]
-    before = text[max(0, start - 40):start]
     if _SUB_DOC_AFTER.match(after):
         return EXTERNAL
     if _OWN_DOC_AFTER.match(after):
         return None
-    if _LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after) or _LAW_BEFORE.search(before):
-        return LAW
-    near = max(0, start - 90)
-    if _LAW_ITS_BEFORE.search(text, near, start) or _LAW_THEN_BRACKET.search(text, near, start):
+    if (_LAW_DIRECT.match(after) or _LAW_AFTER.match(after) or _LAW_NEAR.match(after)
+            or _LAW_BEFORE.search(text, max(0, start - 90), start)):
         return LAW
     if _LAW_AFTER_FR.match(after) or _LAW_ROLE_AFTER.match(after):
         return LAW
@@ -450,7 +451,7 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     joined = "\n\x00\n".join(c.text for c in clauses)
     # DPAs quote the Standard Contractual Clauses' own numbering ("Clause 8.9(c)"):
     # in such a document an unknown "Clause N" is the SCCs', not a dangling reference.
-    quotes_sccs = "SCC" in joined or "standard contractual clauses" in joined.lower()
+    quotes_sccs = "SCC" in joined or _SCCS.search(joined) is not None
     for f in find_refs(joined, title):
         k = bisect.bisect_right(offsets, f.start) - 1
         clause, base = clauses[k], offsets[k]
