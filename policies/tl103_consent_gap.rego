@@ -59,7 +59,7 @@ deny contains f if {
 	granting := sort({lib.clause_name(clauses_by_id[id]) | some id in open_ai_clauses}) # a set: "13" and "13~2" are both "clause 13"
 	f := {
 		"code": "TL103",
-		"msg": sprintf("%s limits AI training for only part of the data: %s stay available for AI training under %s", [lib.capitalise(lib.clause_name(c)), lib.join_words(words), lib.join_words(granting)]),
+		"msg": sprintf("%s limits AI training for only part of the data: %s can still be used for AI training under %s", [lib.capitalise(lib.clause_name(c)), lib.join_words(words), lib.join_words(granting)]),
 		"clause": c.id,
 		"evidence": g.evidence,
 	}

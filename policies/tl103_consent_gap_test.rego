@@ -32,7 +32,7 @@ test_prohibition_over_fewer_categories_is_flagged if {
 	result := rule.deny with input as fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [narrow])])
 	count(result) == 1
 	some f in result
-	contains(f.msg, "service-generated data stay available")
+	contains(f.msg, "service-generated data can still be used for AI training")
 }
 
 test_full_prohibition_passes if {

@@ -29,7 +29,7 @@ import bisect
 import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1456,7 +1456,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         if (actor == USER and seg_d and {c.name for c in seg_c} & _CHOICES
                 and all(_ALL_USER_DATA.fullmatch(text, d.start, d.end) for d in seg_d)):
             fact_data = set()  # a choice over "your information" is over everything of the user's
-        facts.append(
+        facts += _split_parallel_uses(
+            text, low, seg_d, seg_p, vocab,
             _RawFact(
                 modality=modality,
                 actor=actor,
@@ -1469,9 +1470,58 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 partial=partial,
                 data_terms=data_terms,
                 beneficiaries=beneficiaries,
-            )
+            ),
         )
     return facts + pointers
+
+
+# "We use A to do X, and B to do Y": each data mention that starts a pair of
+# its own, after a comma or "and", and is followed by "to" and a verb.
+_PAIR_BEFORE = cache.regex(r"(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+|your\s+|any\s+|our\s+)?$")
+_PAIR_AFTER = cache.regex(
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:[\w-]+\s+)?(?:in\s+order\s+)?to\s+"
+    r"(?!(?:the|our|us|you|your|them|it|this|that|these|those|third|any|a|an|other|its|their|whom|which|such)\b)[a-z]")
+
+
+def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: list[_Mention], vocab: Vocabulary, fact: _RawFact) -> list[_RawFact]:
+    """One fact per pair in "we use A to do X, B to do Y and C to do Z"; else [fact].
+
+    Each data mention that heads a pair gets the purposes up to the next
+    pair: "We use your content to host the Services and usage data to train
+    our models" trains on usage data only. The modal verb, the actor and the
+    conditions are the whole statement's.
+    """
+    if len(data) < 2 or len(purposes) < 2:
+        return [fact]
+    heads = [d for d in data if _PAIR_AFTER.match(low, d.end)]
+    if len(heads) < 2:
+        return [fact]
+    starts = [heads[0].start] + [d.start for d in heads[1:] if _PAIR_BEFORE.search(low, max(0, d.start - 14), d.start)]
+    if len(starts) < 2:
+        return [fact]
+    # (the first pair keeps what stands before it)
+    bounds = list(zip([0] + starts[1:], starts[1:] + [len(text)]))
+    # every pair has a purpose of its own; otherwise the reading is wrong
+    if not all(any(a <= p.start < b for p in purposes) for a, b in bounds):
+        return [fact]
+    out = []
+    for a, b in bounds:
+        part_d = [d for d in data if a <= d.start < b]
+        part_p = [p for p in purposes if a <= p.start < b]
+        dropped = {id(m) for m in data + purposes} - {id(m) for m in part_d + part_p}
+        partial, data_terms = (_partial(text, part_d, vocab) if fact.modality == PROHIBITION
+                               else (False, list[str]()))
+        out.append(replace(
+            fact,
+            data={d.name for d in part_d},
+            purposes={p.name for p in part_p},
+            conditions=set(fact.conditions),
+            evidence=[e for e in fact.evidence if id(e) not in dropped],
+            partial=partial,
+            data_terms=data_terms,
+            beneficiaries=set(fact.beneficiaries),
+        ))
+    return out
 
 
 def _stops_that_use(text: str, conds: list[_Mention], data: list[_Mention], use: _RawFact) -> bool:

@@ -297,11 +297,16 @@ def test_bounded_or_negated_any_purpose(vocab: Vocabulary) -> None:
 
 def test_purpose_reference_is_not_borrowed_by_a_statement_with_its_own_purpose(vocab: Vocabulary) -> None:
     """'to do so' borrows the purposes named before only when the statement names none of its own."""
+    facts = annotate_sentence("We may use your support tickets to train our AI models. Where you expressly "
+                              "authorise us to do so, we may share a ticket with an outside expert for the purpose "
+                              "of answering your request.", vocab)
+    (grant,) = [f for f in facts if f.modality == "grant"]
+    assert "ai_training" not in grant.purposes
+    # Asked-for permission is consent to that sharing, neither a licence nor consent to the training.
     facts = annotate_sentence("We may use your support tickets to train our AI models. Where you give us express "
                               "permission to do so, we may share a ticket with an outside expert for the purpose "
                               "of answering your request.", vocab)
-    consented = [f for f in facts if "opt_in_consent" in f.conditions]
-    assert consented and not any("ai_training" in f.purposes for f in consented)
+    assert [(f.modality, f.purposes, f.conditions) for f in facts] == [("permission", ["ai_training"], [])]
     facts = annotate_sentence("We may use your support tickets to train our AI models. If you ask us to stop "
                               "doing so, we may still use them to do so for tickets already reviewed.", vocab)
     # Without a purpose of its own, the second statement borrows the training.
@@ -316,6 +321,24 @@ def test_opting_out_of_marketing_is_no_choice_over_training(vocab: Vocabulary) -
     text = "We may use your personal data for marketing. You can opt out of marketing at any time."
     (use,) = [f for f in annotate_sentence(text, vocab) if f.actor == "company"]
     assert "opt_out_available" in use.conditions
+
+
+def test_parallel_uses_pair_each_data_with_its_own_purpose(vocab: Vocabulary) -> None:
+    """'We use A to do X, and B to do Y': A is not used for Y."""
+    def pairs(text: str) -> list[tuple[str, list[str], list[str]]]:
+        return [(f.modality, f.data, f.purposes) for f in annotate_sentence(text, vocab)]
+
+    assert pairs("We use Customer Content to provide the Services, and Usage Data to train our AI models.") == [
+        ("permission", ["customer_content"], ["providing_service"]),
+        ("permission", ["service_generated_data"], ["ai_training"])]
+    assert pairs("We will not use your content to train our models or your usage data to sell advertising.") == [
+        ("prohibition", ["customer_content"], ["ai_training"]),
+        ("prohibition", ["service_generated_data"], ["advertising"])]
+    # One data for two purposes, or a list of data for one purpose: one statement.
+    assert pairs("We may use your content to train our models and to improve the Services.") == [
+        ("permission", ["customer_content"], ["ai_training", "product_improvement"])]
+    assert pairs("We may use your content and usage data to train our models.") == [
+        ("permission", ["customer_content", "service_generated_data"], ["ai_training"])]
 
 
 def test_restrictive_relative_clause_starts_no_statement(vocab: Vocabulary) -> None:

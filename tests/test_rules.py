@@ -320,6 +320,30 @@ def test_a_restated_definition_is_not_a_duplicate(engine: EmbeddedEngine, polici
     assert [(f.code, f.clause) for f in findings if f.code == "TL402"] == [("TL402", "4")]
 
 
+def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_content(
+        engine: EmbeddedEngine, policies: PolicySet) -> None:
+    from termslint.annotate import Vocabulary, annotate_document
+    from termslint.parse import parse_document
+
+    vocab = Vocabulary.load()
+
+    def tl1(uses: str) -> list[tuple[str, str, str]]:
+        doc = parse_document(
+            f"# Terms\n\n## 1. Data\n\n{uses}\n\n## 2. Choices\n\n"
+            "You can opt out of the use of your Usage Data for AI training in Settings.\n",
+            "terms.md",
+        )
+        annotate_document(doc, vocab)
+        findings = findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)
+        return [(f.code, f.clause, f.message) for f in findings if f.code.startswith("TL1")]
+
+    assert tl1("We use Customer Content to provide the Services, and Usage Data to train our AI models.") == []
+    # Both kinds of data for training: the opt-out leaves the content out.
+    [(code, clause, message)] = tl1("We use Customer Content and Usage Data to train our AI models.")
+    assert (code, clause) == ("TL103", "2")
+    assert "customer content can still be used for AI training under clause 1" in message
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
