@@ -1351,6 +1351,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     facts: list[_RawFact] = []
     pointers: list[_RawFact] = []  # apart: what follows them does not borrow from them
     segs = _segments(text, low, s0, s1, cues, purposes, vocab)
+    seg_actor: str | None = None  # the actor of the statement before, in this sentence
     for a, b, seg_cues in segs:
         def within(ms: list[_Mention]) -> list[_Mention]:
             return [m for m in ms if a <= m.start < b]
@@ -1373,6 +1374,11 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         if modality == GRANT:
             lic_mentions = _find_license(text, low, a, b, vocab)
         actor, actor_m = _pick_actor(text, low, (a, b), cue, modality, actors, vocab)
+        # "You may not and shall not use ...": a second modal verb after "and"
+        # has the subject of the first.
+        if actor_m is None and seg_actor is not None and _SHARED_SUBJECT.search(low, max(s0, a - 6), a):
+            actor = seg_actor
+        seg_actor = actor
         if not seg_p and vocab.purpose_references is not None:
             # "for that purpose", "to do so": the purposes named just before.
             ref = vocab.purpose_references.search(text, a, b)
@@ -1474,6 +1480,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         )
     return facts + pointers
 
+
+_SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 
 # "We use A to do X, and B to do Y": each data mention that starts a pair of
 # its own, after a comma or "and", and is followed by "to" and a verb.
