@@ -1431,6 +1431,14 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             source = facts[-1] if facts else None
             if source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b):
                 source = prev[-1]
+                # "We may de-identify the information we collect. We may use such data
+                # for any purpose": "such data" is what a sentence after the last fact
+                # made de-identified (only then: the nearest data named is too often
+                # not what "such data" stands for).
+                if _DATA_PRONOUN.search(low, a, b):
+                    between = _deidentified_between(text, low, max(source.sentence[1], s0 - _CONDITION_REACH), s0, ctx)
+                    if between is not None:
+                        (inherited, inherited_conds), source = between, None
             if source is not None:
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
@@ -1530,6 +1538,18 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
             beneficiaries=set(fact.beneficiaries),
         ))
     return out
+
+
+_DATA_PRONOUN = cache.regex(r"\b(?:such|this|these|that|those)\s+(?:de-?identified\s+|aggregated?\s+|anonymi[sz]ed\s+)?(?:data|information|records|datasets?|statistics)\b")
+
+
+def _deidentified_between(text: str, low: str, a: int, b: int, ctx: _Context) -> tuple[set[str], set[str]] | None:
+    """The data text[a:b] names as made de-identified (and the condition); None if it makes none so."""
+    deid = ctx.vocab.conditions.get(_DEIDENTIFIED)
+    if b - a < 10 or deid is None or not deid.find(text, low, a, b):
+        return None
+    data = {d.name for d in _find_data(text, low, a, b, ctx)}
+    return data | {"deidentified_data"}, {_DEIDENTIFIED}
 
 
 def _stops_that_use(text: str, conds: list[_Mention], data: list[_Mention], use: _RawFact) -> bool:

@@ -344,6 +344,26 @@ def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_co
     assert "customer content can still be used for AI training under clause 1" in message
 
 
+def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    from termslint.annotate import Vocabulary, annotate_document
+    from termslint.parse import parse_document
+
+    vocab = Vocabulary.load()
+
+    def codes(middle: str) -> list[str]:
+        doc = parse_document(
+            "# Privacy\n\n## 1. Use\n\nWe may use your contact details to send you newsletters. "
+            f"{middle} We may use such information for any purpose.\n",
+            "privacy.md",
+        )
+        annotate_document(doc, vocab)
+        return [f.code for f in findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)]
+
+    assert "TL102" not in codes("We may aggregate or de-identify the information we collect about you.")
+    # "such information" after a sentence that de-identifies nothing is still the personal data before it.
+    assert "TL102" in codes("We store the information we collect about you in Ireland.")
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
