@@ -1507,16 +1507,14 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
     our models" trains on usage data only. The modal verb, the actor and the
     conditions are the whole statement's.
     """
-    if len(data) < 2 or len(purposes) < 2:
+    if len(data) < 2 or len(purposes) < 2 or not fact.data:
         return [fact]
     heads = [d for d in data if _PAIR_AFTER.match(low, d.end)]
-    if len(heads) < 2:
+    # where the second and later pairs start (the first keeps all before them)
+    starts = [d.start for d in heads[1:] if _PAIR_BEFORE.search(low, max(0, d.start - 14), d.start)]
+    if not starts:
         return [fact]
-    starts = [heads[0].start] + [d.start for d in heads[1:] if _PAIR_BEFORE.search(low, max(0, d.start - 14), d.start)]
-    if len(starts) < 2:
-        return [fact]
-    # (the first pair keeps what stands before it)
-    bounds = list(zip([0] + starts[1:], starts[1:] + [len(text)]))
+    bounds = list(zip([0] + starts, starts + [len(text)]))
     # every pair has a purpose of its own; otherwise the reading is wrong
     if not all(any(a <= p.start < b for p in purposes) for a, b in bounds):
         return [fact]
