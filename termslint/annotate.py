@@ -1165,6 +1165,8 @@ _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|se
 # know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
+# "You may not and shall not use": a statement that starts after one of these shares the subject before it.
+_SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 # What an opt-out that cites other clauses must name (within 40 characters) to be about their uses.
 _POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
 # "the data that we process": a subject inside a relative clause.
@@ -1438,7 +1440,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 if _DATA_PRONOUN.search(low, a, b):
                     between = _deidentified_between(text, low, max(source.sentence[1], s0 - _CONDITION_REACH), s0, ctx)
                     if between is not None:
-                        (inherited, inherited_conds), source = between, None
+                        inherited, inherited_conds = between
+                        source = None
             if source is not None:
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
@@ -1489,7 +1492,6 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     return facts + pointers
 
 
-_SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 
 # "We use A to do X, and B to do Y": each data mention that starts a pair of
 # its own, after a comma or "and", and is followed by "to" and a verb.
