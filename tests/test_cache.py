@@ -38,12 +38,32 @@ def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("TERMSLINT_NO_CACHE", raising=False)
     monkeypatch.setattr(cache, "_store", None)
     monkeypatch.setattr(cache, "_unsaved", 0)
+    monkeypatch.setattr(cache, "_used", set())
+    monkeypatch.setattr(cache, "_oversized", False)
     yield folder
 
 
 def new_process() -> None:
     cache._store = None
     cache._unsaved = 0
+    cache._used = set()
+    cache._oversized = False
+
+
+def process_state() -> dict[str, object]:
+    return {name: getattr(cache, name) for name in ("_store", "_unsaved", "_used", "_oversized")}
+
+
+def fill_with_old_entries(n: int) -> None:
+    """Entries an older vocabulary left behind: YAML texts no run asks for any more."""
+    for i in range(n):
+        cache.yaml(f"old: {i}\n" + "x" * 200, lambda text: {"old": text})
+    cache.save()
+
+
+def stored_yaml() -> set[str]:
+    new_process()
+    return set(cache._section("yaml"))
 
 
 def behaviour(rx: re.Pattern[str]) -> list[object]:
@@ -123,6 +143,58 @@ def test_yaml_is_parsed_once_and_each_caller_gets_its_own_copy(fresh: Path) -> N
     assert again == {"purposes": ["ai_training"], "n": 1}
     assert calls == ["purposes: [ai_training]\nn: 1\n"]  # read from the file the second time
     assert cache.yaml("n: 2\n", lambda text: {"n": 2}) == {"n": 2}  # other text, other entry
+
+
+def test_a_grown_file_keeps_only_what_the_next_run_used(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_PRUNE_BYTES", 40_000)
+    cache.yaml("kept: 1\n", lambda text: {"kept": 1})
+    fill_with_old_entries(50)
+    path = cache.cache_file()
+    assert path is not None and path.stat().st_size < 40_000  # under the limit: everything is kept
+    assert len(stored_yaml()) == 51
+    fill_with_old_entries(100)  # now past it
+    assert path.stat().st_size > 40_000
+
+    new_process()
+    rx = cache.regex(*PATTERNS[2])  # a new entry
+    assert cache.yaml("kept: 1\n", lambda text: {"kept": "loaded again"}) == {"kept": 1}  # from the file
+    cache.save()
+    assert path.stat().st_size < 2_000
+    assert stored_yaml() == {"kept: 1\n"}
+    assert behaviour(cache.regex(*PATTERNS[2])) == behaviour(rx)
+    assert cache._unsaved == 0  # the new entry was kept too
+
+
+def test_a_grown_file_is_pruned_by_a_run_that_compiled_nothing(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_PRUNE_BYTES", 40_000)
+    cache.yaml("kept: 1\n", lambda text: {"kept": 1})
+    fill_with_old_entries(150)
+    new_process()
+    cache.yaml("kept: 1\n", lambda text: {"kept": "loaded again"})
+    assert cache._unsaved == 0
+    cache.save()
+    assert stored_yaml() == {"kept: 1\n"}
+    new_process()
+    cache.yaml("kept: 1\n", lambda text: {"kept": "loaded again"})
+    before = cache.cache_file().stat().st_mtime_ns  # type: ignore[union-attr]
+    cache.save()  # a small file with nothing new is not written again
+    assert cache.cache_file().stat().st_mtime_ns == before  # type: ignore[union-attr]
+
+
+def test_two_processes_pruning_the_same_file_keep_what_each_used(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the workers of `--jobs`: both read the grown file, then save one after the other."""
+    monkeypatch.setattr(cache, "_PRUNE_BYTES", 40_000)
+    fill_with_old_entries(150)
+    new_process()
+    cache.yaml("first: 1\n", lambda text: {"first": 1})
+    first = process_state()
+    new_process()
+    cache.yaml("second: 1\n", lambda text: {"second": 1})
+    cache.save()  # the second process saves first: the file now holds its entry only
+    for name, value in first.items():
+        setattr(cache, name, value)
+    cache.save()  # the first: its entry joins the pruned file, the old ones do not come back
+    assert stored_yaml() == {"first: 1\n", "second: 1\n"}
 
 
 def test_yaml_that_fails_to_load_is_not_kept(fresh: Path) -> None:
