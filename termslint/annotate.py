@@ -85,6 +85,7 @@ _TOP_KEYS = {
     "service_tiers": list,
     "subset_patterns": list,
     "subset_keywords": list,
+    "owned_data": list,
     "purposes": dict,
     "conditions": dict,
     "license": dict,
@@ -474,6 +475,7 @@ class Vocabulary:
             rf"(?i:{tiers})\s+(?:[A-Z][\w-]*\s+)?(?i:services?|products?|plans?|tiers?|editions?|accounts?|"
             r"offerings?|subscriptions?|customers?|users?|workspaces?))\b")
         self.subset = c.rx(raw.get("subset_patterns"), "subset_patterns")
+        self.owned_data = c.rx(raw.get("owned_data"), "owned_data")
         subset_keywords = c.keywords(raw.get("subset_keywords"), "subset_keywords")
         self.purposes = self._concepts(c, raw.get("purposes"), "purposes")
         self.conditions = self._concepts(c, raw.get("conditions"), "conditions")
@@ -1066,8 +1068,13 @@ _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.I
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
-def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None) -> list[_Mention]:
-    """Data mentions; `cand` (from the keyword pre-filter) skips categories whose words are absent."""
+def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None,
+               owned: bool = False) -> list[_Mention]:
+    """Data mentions; `cand` (from the keyword pre-filter) skips categories whose words are absent.
+
+    `owned`: the sentence is about AI training, so something of the user's that
+    no category names ("your Pins") is read as their content.
+    """
     vocab = ctx.vocab
     found: list[tuple[int, int, int, str, tuple[str, ...]]] = []  # (priority, start, end, cat, quals)
     if ctx.defined is not None:
@@ -1090,6 +1097,15 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[s
             continue
         for a, b in concept.find(text, low, s0, s1):
             found.append((2, a, b, cat, ()))
+    if owned and not found and vocab.owned_data is not None:
+        # "your Pins", "your playlists": something of the user's that no category
+        # names is their content. Only a part of it, though: a promise over "your
+        # playlists" does not cover the rest (the words are the part's name).
+        # Only in a sentence about AI training: elsewhere ("your Application
+        # infringes", "your licensors") the guess costs more than it finds.
+        for m in vocab.owned_data.finditer(text, low, s0, s1):
+            name = " ".join(m.group(0).lower().split()[1:])  # without "your"
+            found.append((2, m.start(), m.end(), "customer_content", (name,)))
     # Keep the best non-overlapping mentions: defined terms, then longer ones.
     found.sort(key=lambda f: (min(f[0], 1), -(f[2] - f[1]), f[0], f[1]))
     kept: list[_Mention] = []
@@ -1346,7 +1362,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     has_grant = any(c.name == GRANT for c in cues)
     if not purposes and not conditions and not has_grant:
         return []
-    data = _find_data(text, low, s0, s1, ctx, cand)
+    data = _find_data(text, low, s0, s1, ctx, cand, owned=any(p.name == "ai_training" for p in purposes))
     actors = _find_actors(text, low, s0, s1, ctx, data)
     overrides = [_Mention("override", re.sub(r"\W+", "_", m.group(0).lower()).strip("_"), m.start(), m.end())
                  for m in vocab.override.finditer(text, low, s0, s1)] if vocab.override else []

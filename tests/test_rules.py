@@ -364,6 +364,28 @@ def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngi
     assert "TL102" in codes("We store the information we collect about you in Ireland.")
 
 
+def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    """"Your playlists" is customer content in a sentence about AI training, but only a part of it."""
+    from termslint.annotate import Vocabulary, annotate_document
+    from termslint.parse import parse_document
+
+    vocab = Vocabulary.load()
+
+    def codes(promise: str) -> list[str]:
+        doc = parse_document(
+            "# Terms\n\n## 1. Content\n\nWe may use your Content to train our AI models.\n\n"
+            f"## 2. Promise\n\n{promise}\n",
+            "terms.md",
+        )
+        annotate_document(doc, vocab)
+        return sorted(f.code for f in findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules))
+
+    # A promise over one kind of content leaves the rest trainable: the gap is named.
+    assert codes("We will never use your playlists to train AI.") == ["TL101", "TL103"]
+    # A promise over all of it covers the grant.
+    assert codes("We will never use your Content to train AI.") == []
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
