@@ -16,6 +16,11 @@ the side of *not* calling something a dangling clause reference:
   this Swiss Addendum" (a schedule numbers its own parts).
 - "under this Section 18.1" names the clause it stands in, even where the
   parser found no number 18.1 (lost in conversion).
+- A number the document has once given to a law stays the law's: "Article 40
+  of the Digital Services Act ... the procedures described in Article 40",
+  unless this document has a clause of that number. So is an unknown article
+  cited under a heading that names a law ("General Data Protection Regulation
+  (GDPR)": "Article 37"), and "Articles 144-146 thereof" (of what was just named).
 
 Everything else is kind "clause" and resolved when the number exists.
 """
@@ -100,8 +105,9 @@ _LETTER_TAIL = cache.regex(r"(?:\.|\s)?(?:[a-z]|bis|ter|quater)(?:\.\d{1,3})*(?:
 _OTHER_DOC_AFTER_FR = cache.regex(
     r"^[\s,]*(?:(?:de\s+la|du|des|de\s+l['’])\s*(?:nos\s+|notre\s+)?[\[*_]*[A-Z]|de\s+(?:nos|notre)\s+(?!présente)[\[*_]*\w)"
 )
+# ("Section 19 (Limitation of Liability) of the main body of the Terms of Service")
 _POLICY_AFTER = cache.regex(
-    rf"^[\s,]*{_TITLE_IN_BRACKETS}(?:of|in|under)\s+(?:the|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:policy|notice|agreement|terms)\b",
+    rf"^[\s,]*{_TITLE_IN_BRACKETS}(?:of|in|under)\s+(?:the\s+(?:main\s+)?body\s+of\s+)?(?:the|our|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:policy|notice|agreement|terms)\b",
     re.IGNORECASE,
 )
 # "Section 3(a) of this Swiss Addendum": a schedule or addendum numbers its own parts.
@@ -111,6 +117,10 @@ _SUB_DOC_AFTER = cache.regex(
 # A role a law creates: "our Article 27 Representative" (GDPR).
 _LAW_ROLE_AFTER = cache.regex(r"^\s+[Rr]epresentatives?\b")
 _OWN_DOC_AFTER = cache.regex(r"^[\s,]*(?:of|in|under)\s+(?:this|these|the\s+present)\b")
+# "the Act, including Articles 144-146 thereof": of the instrument just named ("hereof" is ours)
+_THEREOF_AFTER = cache.regex(r"^[\s,]*(?:\([^)]{0,60}\)\s*)?thereof\b")
+# A clause about a law ("European Union – General Data Protection Regulation (GDPR)") cites its articles.
+_LAW_TITLE = cache.regex(rf"\b(?:{_LAW_WORDS})\b")
 
 # Other documents by name. Policy-like names are found from their last word
 # ("... Policy", "... Notice") and the words before it, agreements from their start.
@@ -191,7 +201,7 @@ def _outside_kind(text: str, start: int, end: int) -> str | None:
         if end == at:
             break
     after = text[end:end + 160]
-    if _SUB_DOC_AFTER.match(after):
+    if _SUB_DOC_AFTER.match(after) or _THEREOF_AFTER.match(after):
         return EXTERNAL
     if _OWN_DOC_AFTER.match(after):
         return None
@@ -452,7 +462,9 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
     # DPAs quote the Standard Contractual Clauses' own numbering ("Clause 8.9(c)"):
     # in such a document an unknown "Clause N" is the SCCs', not a dangling reference.
     quotes_sccs = "SCC" in joined or _SCCS.search(joined) is not None
-    for f in find_refs(joined, title):
+    found = find_refs(joined, title)
+    outside_numbers = {(f.keyword.rstrip("s"), f.target): f.kind for f in found if f.kind in (LAW, EXTERNAL)}
+    for f in found:
         k = bisect.bisect_right(offsets, f.start) - 1
         clause, base = clauses[k], offsets[k]
         start, end = f.start - base, f.end - base
@@ -471,6 +483,10 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
                 kind = EXTERNAL
             elif cid is None and (m := _LEADING_INT.match(f.target)) and int(m.group(0)) >= beyond:
                 kind = EXTERNAL
+            elif cid is None and (f.keyword.rstrip("s"), f.target) in outside_numbers:
+                kind = outside_numbers[(f.keyword.rstrip("s"), f.target)]
+            elif cid is None and f.keyword.startswith("article") and clause.title and _LAW_TITLE.search(clause.title):
+                kind = LAW
             clause.refs.append(Reference(cid or f.target, words, span, kind, cid is not None))
         else:
             clause.refs.append(Reference(f.target, words, span, f.kind, False))

@@ -171,6 +171,35 @@ def test_law_numbers_after_a_letter_a_chain_or_a_title_are_laws(text: str) -> No
     assert refs and all(r.kind == "law" for r in refs), refs
 
 
+@pytest.mark.parametrize("text", [
+    "The operator is liable as specified in the Act, including Articles 144-146 thereof.",
+    "Liability is subject to Section 19 (Limitation of Liability) of the main body of the Terms of Service.",
+])
+def test_numbers_of_what_was_just_named_or_of_the_main_terms_are_not_ours(text: str) -> None:
+    from termslint.parse_refs import find_refs
+
+    refs = [r for r in find_refs(text, None) if r.keyword]  # not "Terms of Service", a document's name
+    assert refs and all(r.kind == "external" for r in refs), refs
+
+
+def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
+    """"Article 40 of the Digital Services Act", then "described in Article 40": the
+    same law's; but a clause of the document's own keeps its number, and an
+    article cited under a heading that names a law is the law's."""
+    doc = parse_document(
+        "# Terms\n\n## 1. Research access\n\nAccess under Article 40 of the Digital Services Act is limited. "
+        "Researchers must follow the procedures described in Article 40, and Article 2 below.\n\n"
+        "## 2. Other\n\nSee Article 2 of the GDPR and Article 3.\n\n"
+        "## 3. General Data Protection Regulation (GDPR)\n\nHow we meet it:\n\n* Article 37: we have appointed a data protection officer.\n",
+        "terms.md")
+    kinds = {(c.id, r.text, r.kind, r.resolved) for c in doc.clauses for r in c.refs}
+    assert ("1", "Article 40", "law", False) in kinds
+    assert ("1", "Article 40", "clause", False) not in kinds
+    assert ("1", "Article 2", "clause", True) in kinds  # the document's own Article 2
+    assert ("2", "Article 3", "clause", True) in kinds
+    assert any(c == "3" and t == "Article 37" and k == "law" for c, t, k, _ in kinds), kinds
+
+
 def test_format_outline() -> None:
     doc = parse_fixture("atx_numbered")
     outline = format_outline(doc)
