@@ -71,7 +71,8 @@ _LAW_BEFORE = cache.regex(
     rf"(?:{_LAW_WORDS}|Cal\.|Civ\.|Bus\.|Prof\.|Stat\.|Ann\.|Penal|Gov'?t|Reg\.|No\.|Regulation\s+\(EU\)\s+\d{{4}}/\d+|"
     rf"\d{{2,4}}/\d{{2,4}}|Title\s+\d+,?|'s|’s)\s*$"
     rf"|\(\s*(?:{_LAW_WORDS})\s*,\s*$"  # "(GDPR, Article 82)"
-    # "the GDPR ... in accordance with its Article 3(2)"
+    # "the GDPR ... in accordance with its Article 3(2)"; "under the GDPR, in particular under Articles 28 and 32"
+    rf"|\b(?:{_LAW_WORDS})\b,?\s+(?:in\s+particular|especially|notably|including)\s+(?:under\s+|in\s+)?$"
     rf"|\b(?:{_LAW_WORDS})\b[^.;:]{{0,60}}\bits\s+$"
     # "la loi «Informatique et libertés» du 6 janvier 1978 (article 39 et 40)": the law, then its article in brackets
     r"|\b(?i:loi|law|act|regulation|règlement|code|directive)\b[^.;:()]{0,60}\(\s*$"
@@ -95,8 +96,9 @@ _OTHER_DOC_AFTER = cache.regex(
     rf"^[\s,]*{_TITLE_IN_BRACKETS}(?:of|in|under)\s+(?:the|that|any|an?|such|each|your|our|their|its)\s+"
     r"(?P<name>(?:[A-Z][\w.&'’-]*)(?:\s+(?:[A-Z][\w.&'’-]*|of|and|for|on))*)"
 )
+# ("Article 44(2), Article 143(2), and Article 149 of the Act": the comma before "and" too)
 _CHAINED = cache.regex(
-    rf"\s*(?:,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
+    rf"\s*(?:,\s*(?:and|or)\b|,|and|or|[-–])\s*(?:(?:[Aa]rticles?|[Ss]ections?|[Cc]lauses?|ARTICLES?|SECTIONS?|CLAUSES?)\s*)?{_NUM}"
 )
 # A letter the number leaves behind: "Article 6.1.f", "Article 6 (1) b)", "Section 676c".
 _LETTER_TAIL = cache.regex(r"(?:\.|\s)?(?:[a-z]|bis|ter|quater)(?:\.\d{1,3})*(?:\)|\.(?=\s))?(?!\w)")  # also "Article 104a.1", "6bis"

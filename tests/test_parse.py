@@ -160,6 +160,8 @@ def test_french_law_references_are_not_clause_references(text: str) -> None:
     "The rights described in Article 6bis of the Berne Convention are waived.",
     "The basis is Article 6 (1) f) and Article 32 of the EU General Data Protection Regulation.",
     "The basis is Article 6 (1) (c) of the GDPR or Article 31 (1) of the nFADP.",
+    "Subject to Article 44(2), Article 143(2), and Article 149 of the Act, the operator pays.",
+    "The controller may act under the GDPR, in particular under Articles 28 and 32.",
 ])
 def test_law_numbers_after_a_letter_a_chain_or_a_title_are_laws(text: str) -> None:
     """A letter after the number ("6.1.f", "6 (1) b)", "676c"), a chain of
