@@ -70,6 +70,9 @@ _LINE_BREAKER = cache.regex("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
 _CALLOUTS = frozenset(("note", "notes", "important", "warning", "tip", "example", "examples", "caution", "please note"))
+# After a bold "Section 22" that opens a paragraph: words that make it a reference.
+_REFERENCE_GOES_ON = re.compile(
+    r"\s*(?i:of|in|under|below|above|and|or|to|for|hereof|herein|is|are|shall|will|applies|apply|contains?|sets?|governs?)\b")
 _LABEL_START = cache.regex(r"[*_•·▪◦●\s]*(?:\d|\(|[A-Za-z]{1,5}[.)]\s|Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)")
 _AFTER_LABEL = cache.regex(r"[\s.:\-–—)]*")
 _META_HEADING = cache.regex(r"(?i)^\W*(effective|last\s+(updated|modified|revised)|updated|revised|version|date)\b.*\d")
@@ -441,6 +444,18 @@ class _Walker:
                 lab = self._dotless_heading(ln.text)
             if lab is None and k == 0 and ctx == "para" and ln.strong and ln.strong[0][0] == 0:
                 lab = parse_label(ln.text, "bold")
+                if lab is None:
+                    # "**Article 74** Goods information ...": a bold run that is only
+                    # "Article 74" labels the paragraph, whatever follows it.
+                    # ("**SECTION 22** OF THIS AGREEMENT CONTAINS ...": a reference.)
+                    end = ln.strong[0][1]
+                    if len(ln.strong) > 1 and ln.strong[1][0] - end <= 1 and not ln.text[:end].strip(" *")[-1:].isdigit():
+                        end = ln.strong[1][1]  # "**Article** **72**": the word and the number bold apart
+                    run = ln.text[:end]
+                    whole = parse_label(run, "heading")
+                    if (whole is not None and whole.kind == "prefixed" and whole.end >= len(run.rstrip(" .:"))
+                            and not _REFERENCE_GOES_ON.match(ln.text, len(run))):
+                        lab = whole
             if lab is not None and lab.kind == "dotted" and k == 0 and not _can_split(self.last_text or "."):
                 after = ln.text[lab.end:].lstrip()
                 if after[:1].islower():

@@ -184,6 +184,18 @@ def test_numbers_of_what_was_just_named_or_of_the_main_terms_are_not_ours(text: 
     assert refs and all(r.kind == "external" for r in refs), refs
 
 
+def test_a_bold_article_number_opening_a_paragraph_is_its_label() -> None:
+    doc = parse_document(
+        "# Rules\n\n[**SECTION 3**](#s3) OF THESE RULES GOVERNS DISPUTES.\n\n"
+        "**Article 1** Fraud includes fake orders.\n\n"
+        "**Article** **2** Severe violations close the account. See Article 1 and Section 3.\n\n"
+        "**Article 3** Disputes go to the courts of Paris.\n",
+        "rules.md")
+    assert [c.id for c in doc.clauses] == ["preamble", "1", "2", "3"]
+    refs = {(r.text, r.kind, r.resolved) for c in doc.clauses for r in c.refs}
+    assert ("Article 1", "clause", True) in refs and ("Section 3", "clause", True) in refs
+
+
 def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
     """"Article 40 of the Digital Services Act", then "described in Article 40": the
     same law's; but a clause of the document's own keeps its number, and an
