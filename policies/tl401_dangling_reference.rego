@@ -4,7 +4,10 @@
 #   Flags a cross-reference such as "Section 12.3" that points to no clause of
 #   the document. Only documents with numbered clauses are checked, so prose
 #   documents without numbers raise no false alarms; references to laws and
-#   other documents are ignored.
+#   other documents are ignored. When most of a document's references point
+#   nowhere (three or more, and more than point somewhere), its numbering was
+#   not found (numbers set by a stylesheet, lists converted from HTML): one
+#   info finding says so instead of an error per reference.
 # custom:
 #   code: TL401
 #   name: dangling-reference
@@ -38,17 +41,59 @@ main_number_exists(target) if {
 	main in known_numbers
 }
 
-deny contains f if {
-	numbered_document
-	some c in input.clauses
-	some r in c.refs
+# Positions [clause, reference], not the clauses themselves: a set of whole
+# clauses would hash every clause's text once per reference.
+dangling contains [i, j] if {
+	some i, c in input.clauses
+	some j, r in c.refs
 	r.kind == "clause"
 	r.resolved == false
 	not main_number_exists(r.target)
+}
+
+# References by number that do resolve ("this Section" names its own clause: not counted).
+resolved_count := count([r |
+	some c in input.clauses
+	some r in c.refs
+	r.kind == "clause"
+	r.resolved == true
+	not startswith(lower(r.text), "this")
+])
+
+numbering_found if count(dangling) < 3
+
+numbering_found if count(dangling) <= resolved_count
+
+deny contains f if {
+	numbered_document
+	numbering_found
+	some [i, j] in dangling
+	c := input.clauses[i]
+	r := c.refs[j]
 	f := {
 		"code": "TL401",
 		"msg": sprintf("%s refers to \"%s\", but the document has no clause %s", [lib.capitalise(lib.clause_name(c)), r.text, r.target]),
 		"clause": c.id,
 		"evidence": [{"concept": "reference", "text": r.text, "span": r.span}],
+	}
+}
+
+ellipsis(n) := ", ..." if n > 3
+
+ellipsis(n) := "" if n <= 3
+
+# The numbering was not found: one note, not an error per reference.
+deny contains f if {
+	numbered_document
+	not numbering_found
+	texts := sort({input.clauses[i].refs[j].text | some [i, j] in dangling})
+	examples := concat(", ", array.slice(texts, 0, 3))
+	more := ellipsis(count(texts))
+	f := {
+		"code": "TL401",
+		"severity": "info",
+		"msg": sprintf("%d references (%s%s) point to clause numbers the document does not show, and %d to numbers it does: its numbering was probably lost in conversion (numbers set by a stylesheet or a list), so they were not checked", [count(dangling), examples, more, resolved_count]),
+		"clause": input.clauses[0].id,
+		"evidence": [],
 	}
 }

@@ -46,3 +46,23 @@ test_sub_item_of_a_missing_clause_is_flagged if {
 	c := fx.clause_with("4.2", [], {"refs": [fx.ref("14(b)", false)]})
 	count(rule.deny) == 1 with input as fx.doc([c, fx.clause("13", [])])
 }
+
+# Most references point nowhere: the numbering was lost, so one note instead of an error each.
+test_a_document_whose_numbering_was_lost_gets_one_note if {
+	refs := [fx.ref("3.1", false), fx.ref("9.1", false), fx.ref("12.1", false), fx.ref("1", true)]
+	c := fx.clause_with("1", [], {"refs": refs})
+	result := rule.deny with input as fx.doc([c])
+	count(result) == 1
+	some f in result
+	f.severity == "info"
+	contains(f.msg, "3 references (Section 12.1, Section 3.1, Section 9.1) point to clause numbers")
+	contains(f.msg, "and 1 to numbers it does")
+}
+
+test_dangling_references_among_resolved_ones_are_each_flagged if {
+	refs := [fx.ref("3.1", false), fx.ref("9.1", false), fx.ref("12.1", false), fx.ref("1", true), fx.ref("1", true), fx.ref("1", true)]
+	c := fx.clause_with("1", [], {"refs": refs})
+	result := rule.deny with input as fx.doc([c])
+	count(result) == 3
+	every f in result { not f.severity }
+}
