@@ -63,10 +63,19 @@ deny contains f if {
 	# "1. You warrant that:" followed by its own list "1. ... 2. ..." whose
 	# indentation was lost in conversion: a new list, not a repeated number.
 	not endswith(trim_space(first.text), ":")
+	# "1. Personal data we collect" in a table of contents, then as the heading
+	# of its section: the same clause named twice, not two clauses.
+	not same_title(first, c)
 	f := {
 		"code": "TL404",
 		"msg": sprintf("Clause number %s is used more than once under the same heading (line %s, then line %s); references to it are ambiguous", [row[1], format_int(first.span.start_line, 10), format_int(c.span.start_line, 10)]),
 		"clause": c.id,
 		"evidence": [],
 	}
+}
+
+same_title(a, b) if {
+	is_string(a.title)
+	is_string(b.title)
+	lower(trim_space(a.title)) == lower(trim_space(b.title))
 }

@@ -67,3 +67,16 @@ test_list_after_a_lead_in_passes if {
 	d := fx.doc([lead, numbered("1~2", "1", null, 11), numbered("2", "2", null, 12)])
 	count(rule.deny) == 0 with input as d
 }
+
+# A table of contents, then the section it lists: the same title twice is one clause named twice.
+test_a_contents_entry_and_its_section_pass if {
+	toc := object.union(numbered("1", "1", null, 6), {"title": "Personal data we collect"})
+	section := object.union(numbered("1~2", "1", null, 48), {"title": "Personal Data we collect "})
+	count(rule.deny) == 0 with input as fx.doc([toc, section])
+}
+
+test_two_sections_with_one_number_and_different_titles_are_flagged if {
+	a := object.union(numbered("20", "20", null, 217), {"title": "Notice of infringement claims"})
+	b := object.union(numbered("20~2", "20", null, 230), {"title": "Notice of defamatory content"})
+	count(rule.deny) == 1 with input as fx.doc([a, b])
+}

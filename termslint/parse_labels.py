@@ -17,7 +17,8 @@ from termslint.parse_defs import SMALL_WORDS
 _PREFIX_WORDS = r"(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE|§)"
 _PREFIXED = re.compile(rf"{_PREFIX_WORDS}\s*(\d{{1,3}}(?:\.\d{{1,3}})*|[IVXL]{{1,6}}|[ivxl]{{1,6}})\b\.?")
 # "10.2", "7A", and a number with a letter or Latin suffix that is its own: "5a", "10bis".
-_DOTTED = re.compile(r"(\d{1,3}(?:[A-Z]|bis|ter|quater|[a-z](?![a-z]))?)((?:\.\d{1,3}){0,5})(\.?)(?=\s|[A-Za-z(“\"]|$)")
+# ("1.3a." after "1.3.": a letter on the last part, before a dot, a space or a bracket)
+_DOTTED = re.compile(r"(\d{1,3}(?:[A-Z]|bis|ter|quater|[a-z](?![a-z]))?)((?:\.\d{1,3}){0,5}(?:(?<=\d)[a-z](?=[.\s)]))?)(\.?)(?=\s|[A-Za-z(“\"]|$)")
 _PAREN = re.compile(r"\((\d{1,3}|[a-z]{1,2}|[ivxl]{1,6}|[A-Z]{1,2}|[IVXL]{1,6})\)(?=\s|[A-Za-z“\"]|$)")
 _SEQ_DOT = re.compile(r"([a-z]|[ivx]{1,5}|[A-Z]|[IVX]{1,5})([.)])(?=\s)")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}

@@ -196,6 +196,15 @@ def test_a_bold_article_number_opening_a_paragraph_is_its_label() -> None:
     assert ("Article 1", "clause", True) in refs and ("Section 3", "clause", True) in refs
 
 
+def test_a_letter_on_the_last_part_of_a_number_is_part_of_it() -> None:
+    """"1.3a." after "1.3." (terms amended by insertion) is a clause of its own."""
+    doc = parse_document(
+        "# Payments\n\n## 1. Services\n\n1.3. The first payment service is provided on request.\n\n"
+        "1.3a. The second payment service is provided on request.\n\n1.4. Fees apply.\n",
+        "payments.md")
+    assert [c.number for c in doc.clauses if c.number] == ["1", "1.3", "1.3a", "1.4"]
+
+
 def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
     """"Article 40 of the Digital Services Act", then "described in Article 40": the
     same law's; but a clause of the document's own keeps its number, and an
