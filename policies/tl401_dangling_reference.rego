@@ -5,9 +5,9 @@
 #   the document. Only documents with numbered clauses are checked, so prose
 #   documents without numbers raise no false alarms; references to laws and
 #   other documents are ignored. When most of a document's references point
-#   nowhere (three or more, and more than point somewhere), its numbering was
-#   not found (numbers set by a stylesheet, lists converted from HTML): one
-#   info finding says so instead of an error per reference.
+#   nowhere (three or more of at least five, and more than point somewhere),
+#   its numbering was not found (numbers set by a stylesheet, lists converted
+#   from HTML): one info finding says so instead of an error per reference.
 # custom:
 #   code: TL401
 #   name: dangling-reference
@@ -60,7 +60,11 @@ resolved_count := count([r |
 	not startswith(lower(r.text), "this")
 ])
 
+# (a short document whose few references all dangle is more likely missing
+# the sections than its numbering: five references at least, before guessing)
 numbering_found if count(dangling) < 3
+
+numbering_found if count(dangling) + resolved_count < 5
 
 numbering_found if count(dangling) <= resolved_count
 

@@ -49,14 +49,22 @@ test_sub_item_of_a_missing_clause_is_flagged if {
 
 # Most references point nowhere: the numbering was lost, so one note instead of an error each.
 test_a_document_whose_numbering_was_lost_gets_one_note if {
-	refs := [fx.ref("3.1", false), fx.ref("9.1", false), fx.ref("12.1", false), fx.ref("1", true)]
+	refs := [fx.ref("3.1", false), fx.ref("9.1", false), fx.ref("12.1", false), fx.ref("15", false), fx.ref("1", true)]
 	c := fx.clause_with("1", [], {"refs": refs})
 	result := rule.deny with input as fx.doc([c])
 	count(result) == 1
 	some f in result
 	f.severity == "info"
-	contains(f.msg, "3 references (Section 12.1, Section 3.1, Section 9.1) point to clause numbers")
+	contains(f.msg, "4 references (Section 12.1, Section 15, Section 3.1, ...) point to clause numbers")
 	contains(f.msg, "and 1 to numbers it does")
+}
+
+# A short document whose three references all dangle: its sections are missing, each is an error.
+test_the_few_references_of_a_short_document_are_each_flagged if {
+	c := fx.clause_with("1", [], {"refs": [fx.ref("5.1", false), fx.ref("6.2", false), fx.ref("7.3", false)]})
+	result := rule.deny with input as fx.doc([c, fx.clause("2", [])])
+	count(result) == 3
+	every f in result { not f.severity }
 }
 
 test_dangling_references_among_resolved_ones_are_each_flagged if {
