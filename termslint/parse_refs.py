@@ -485,8 +485,8 @@ def attach_refs(clauses: list[Clause], head_ends: list[int], links: list[tuple[s
                 kind = EXTERNAL
             elif cid is None and (m := _LEADING_INT.match(f.target)) and int(m.group(0)) >= beyond:
                 kind = EXTERNAL
-            elif cid is None and (f.keyword.rstrip("s"), f.target) in outside_numbers:
-                kind = outside_numbers[(f.keyword.rstrip("s"), f.target)]
+            elif cid is None and (given := outside_numbers.get((f.keyword.rstrip("s"), f.target))):
+                kind = given
             elif cid is None and f.keyword.startswith("article") and clause.title and _LAW_TITLE.search(clause.title):
                 kind = LAW
             clause.refs.append(Reference(cid or f.target, words, span, kind, cid is not None))

@@ -24,7 +24,7 @@ from termslint.evaluate import (
     normalise_text,
     results_to_findings,
 )
-from termslint.model import Changes, Clause, Document, DocumentOutline, RuleDoc, Span
+from termslint.model import Changes, Clause, Document, DocumentOutline, Finding, RuleDoc, Span
 from termslint.policies import PolicySet, builtin_policy_dir, find_test_rules, load_policy_set
 from termslint.testing import run_policy_tests
 
@@ -320,21 +320,23 @@ def test_a_restated_definition_is_not_a_duplicate(engine: EmbeddedEngine, polici
     assert [(f.code, f.clause) for f in findings if f.code == "TL402"] == [("TL402", "4")]
 
 
+def findings_of(markdown: str, engine: EmbeddedEngine, policies: PolicySet) -> list[Finding]:
+    """A document's findings from its text: parsed and annotated as `termslint check` does."""
+    from termslint.api import load_document
+    from termslint.config import Config
+
+    doc = load_document(markdown, "terms.md", Config())
+    return findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)
+
+
 def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_content(
         engine: EmbeddedEngine, policies: PolicySet) -> None:
-    from termslint.annotate import Vocabulary, annotate_document
-    from termslint.parse import parse_document
-
-    vocab = Vocabulary.load()
-
-    def tl1(uses: str) -> list[tuple[str, str, str]]:
-        doc = parse_document(
+    def tl1(uses: str) -> list[tuple[str, str | None, str]]:
+        findings = findings_of(
             f"# Terms\n\n## 1. Data\n\n{uses}\n\n## 2. Choices\n\n"
             "You can opt out of the use of your Usage Data for AI training in Settings.\n",
-            "terms.md",
+            engine, policies,
         )
-        annotate_document(doc, vocab)
-        findings = findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)
         return [(f.code, f.clause, f.message) for f in findings if f.code.startswith("TL1")]
 
     assert tl1("We use Customer Content to provide the Services, and Usage Data to train our AI models.") == []
@@ -345,19 +347,12 @@ def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_co
 
 
 def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    from termslint.annotate import Vocabulary, annotate_document
-    from termslint.parse import parse_document
-
-    vocab = Vocabulary.load()
-
     def codes(middle: str) -> list[str]:
-        doc = parse_document(
+        return [f.code for f in findings_of(
             "# Privacy\n\n## 1. Use\n\nWe may use your contact details to send you newsletters. "
             f"{middle} We may use such information for any purpose.\n",
-            "privacy.md",
-        )
-        annotate_document(doc, vocab)
-        return [f.code for f in findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)]
+            engine, policies,
+        )]
 
     assert "TL102" not in codes("We may aggregate or de-identify the information we collect about you.")
     # "such information" after a sentence that de-identifies nothing is still the personal data before it.
@@ -366,19 +361,12 @@ def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngi
 
 def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngine, policies: PolicySet) -> None:
     """"Your playlists" is customer content in a sentence about AI training, but only a part of it."""
-    from termslint.annotate import Vocabulary, annotate_document
-    from termslint.parse import parse_document
-
-    vocab = Vocabulary.load()
-
     def codes(promise: str) -> list[str]:
-        doc = parse_document(
+        return sorted(f.code for f in findings_of(
             "# Terms\n\n## 1. Content\n\nWe may use your Content to train our AI models.\n\n"
             f"## 2. Promise\n\n{promise}\n",
-            "terms.md",
-        )
-        annotate_document(doc, vocab)
-        return sorted(f.code for f in findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules))
+            engine, policies,
+        ))
 
     # A promise over one kind of content leaves the rest trainable: the gap is named.
     assert codes("We will never use your playlists to train AI.") == ["TL101", "TL103"]
