@@ -1065,6 +1065,7 @@ _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
+_FROM_BEFORE = cache.regex(r"\bfrom\s+$")
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -1182,6 +1183,11 @@ _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|se
 _OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
 # "You may not and shall not use": a statement that starts after one of these shares the subject before it.
+# After "you", before a passive cue: a verb of its own ("the replies you receive
+# may be used"), not a modal or a verb of agreeing ("you agree that ... may be used").
+_CONTACT_CLAUSE = cache.regex(
+    r"\s+(?!(?:may|must|will|shall|can|cannot|could|should|might|would|do|does|did|are|is|also|hereby|expressly"
+    r"|further|agree|acknowledge|understand|consent|accept|authori[sz]e|allow|permit|confirm)\b)[a-z]+\b[^.;:]*$")
 _SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 # What an opt-out that cites other clauses must name (within 40 characters) to be about their uses.
 _POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
@@ -1283,10 +1289,15 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
                     if m.start == cue.end + by.end():
                         return m.name, m
             return COMPANY, None
+        passive = vocab.passive is not None and vocab.passive.search(rest) is not None
         before = [m for m in inside if m.end <= cue.start]
+        if passive:
+            # "the replies you receive may be used": "you" is the subject of a
+            # clause that names the data, not of the use.
+            before = [m for m in before if not _CONTACT_CLAUSE.match(low, m.end, cue.start)]
         if before:
             return before[-1].name, before[-1]
-        if vocab.passive is not None and vocab.passive.search(rest):
+        if passive:
             by = re.search(r"\bby\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)
             if by:
                 for m in inside:
@@ -1479,7 +1490,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         partial, data_terms = False, list[str]()
         if modality == PROHIBITION:
             partial, data_terms = _partial(text, seg_d, vocab)
-        third = any(m.name == THIRD_PARTY for m in actors if a <= m.start < b and m is not actor_m)
+        # "data that we license from third parties": where the data came from, not who gets it
+        third = any(m.name == THIRD_PARTY and not _FROM_BEFORE.search(low, max(a, m.start - 8), m.start)
+                    for m in actors if a <= m.start < b and m is not actor_m)
         beneficiaries: set[str] = set()
         if actor != USER:
             beneficiaries.add(actor)
