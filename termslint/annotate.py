@@ -1185,6 +1185,9 @@ _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
 # "You may not and shall not use": a statement that starts after one of these shares the subject before it.
 # After "you", before a passive cue: a verb of its own ("the replies you receive
 # may be used"), not a modal or a verb of agreeing ("you agree that ... may be used").
+# A sentence that only says what the data of the use before it includes.
+_ELABORATES = cache.regex(r"\s*(?:this|these|that|such)(?:\s+[\w-]+){0,2}?\s+(?:(?:may|can|will|also)\s+)?"
+                          r"(?:includes?|covers?|consists?\s+of|comprises?)\b")
 _CONTACT_CLAUSE = cache.regex(
     r"\s+(?!(?:may|must|will|shall|can|cannot|could|should|might|would|do|does|did|are|is|also|hereby|expressly"
     r"|further|agree|acknowledge|understand|consent|accept|authori[sz]e|allow|permit|confirm)\b)[a-z]+\b[^.;:]*$")
@@ -1592,6 +1595,20 @@ def _stops_that_use(text: str, conds: list[_Mention], data: list[_Mention], use:
             and any(c.name == "opt_out_available" and _STOP_USE.search(text, c.start, c.end) for c in conds))
 
 
+def _add_elaborated_data(fact: _RawFact, text: str, low: str, s0: int, s1: int, ctx: _Context,
+                         cand: Set[str] | None) -> None:
+    """"We use information ... to develop AI. This includes public posts and
+    comments.": a sentence that only lists what the data of the use just
+    before includes adds it to that use."""
+    # (Only a use that names data: "... for any purpose. This includes misrepresenting
+    # your location" lists conduct, not data.)
+    if fact.actor == USER or not fact.purposes or not fact.data or s0 - fact.sentence[1] > _CONDITION_REACH:
+        return
+    data = _find_data(text, low, s0, s1, ctx, cand)
+    fact.data |= {d.name for d in data}
+    fact.evidence += data
+
+
 def _attach(fact: _RawFact, conds: list[_Mention]) -> None:
     for c in conds:
         if c.name == "deemed_consent" and fact.actor == USER:
@@ -1843,9 +1860,11 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 cand |= hits[j][1]
                 trig = trig or hits[j][2]
                 j += 1
-            if not trig:
+            if not trig and not (facts and _ELABORATES.match(low, s0)):
                 continue
         found = _analyse_sentence(text, low, s0, s1, ctx, facts, cand)
+        if not found and facts and _ELABORATES.match(low, s0):
+            _add_elaborated_data(facts[-1], text, low, s0, s1, ctx, cand)
         if (s0, s1) in sentences.rows:
             found = [f for f in found if not f.pointer]  # a row states a use; its cells point nowhere
             _table_row_facts(found, sentences.consent.get((s0, s1)))
