@@ -930,6 +930,12 @@ _PAREN_ALIASES = cache.regex(
     r"\((?:(?:collectively|together|hereinafter|individually)[^)\"“]{0,30})?([^()]{0,200}?[\"“](?:we|us|our|you|your)[\"”][^()]{0,120})\)",
     re.IGNORECASE,
 )
+# 'Acme Inc. ("Acme")': a company's legal name and the short name a contract
+# calls it by, with no "we" to say which party it is ("Customer" is the user's).
+_CORPORATE_ALIAS = cache.regex(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|S\.?A|S\.?A\.?S|B\.?V|N\.?V|Corp|Corporation|Co|PLC|plc|Pty|SE|AB|ApS|Oy|SARL|S\.r\.l|KK)\b\.?,?"
+    r"(?:\s+and\s+its\s+affiliates)?\s*\(\s*(?:together\s+with\s+its\s+affiliates,?\s+)?(?:hereinafter\s+|the\s+)?[\"“]([A-Z][^\"”]{0,40})[\"”]\s*\)"
+)
 _QUOTED = cache.regex(r"[\"“]([^\"”]{1,60})[\"”]")
 _TITLE_NAME = cache.regex(
     r"^\s*([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}?)(?:[’']s)?\s+(?:Terms|Privacy|Data|Acceptable|User|General|Master|Customer|End|Cookie|Service|Subscription|Platform|Business|Commercial|Marketplace|Supplemental|AI|Generative)\b"
@@ -1008,6 +1014,12 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
                 for n in names:
                     if n.lower() not in {"we", "us", "our", "you", "your"} and n[:1].isupper():
                         target.add(n)
+            for cm in _CORPORATE_ALIAS.finditer(clause.text):
+                name = cm.group(1).strip()
+                user_rx = vocab.actors.get(USER)
+                if user_rx is None or not any(m.span() == (0, len(name))
+                                              for m in user_rx.finditer(name, lower_same_length(name))):
+                    company.add(name)
     # Each way of writing a data term: "Input(s)" as "Input", "Submissions" as
     # "Submission", "CUSTOMER DATA" as "Customer Data" (not "customer data":
     # the plain words may mean something else).
@@ -1188,6 +1200,9 @@ _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
 # A sentence that only says what the data of the use before it includes.
 _ELABORATES = cache.regex(r"\s*(?:this|these|that|such)(?:\s+[\w-]+){0,2}?\s+(?:(?:may|can|will|also)\s+)?"
                           r"(?:includes?|covers?|consists?\s+of|comprises?)\b")
+_AGREES_THAT_NAME = cache.regex(
+    r"\s+(?:hereby\s+|expressly\s+|further\s+)?(?:agrees?|acknowledges?|understands?|accepts?|consents?|confirms?)"
+    r"(?:\s+and\s+(?:agrees?|acknowledges?|understands?|accepts?|consents?))?\s*,?\s+that\s+(?:the\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}\s*$")
 _CONTACT_CLAUSE = cache.regex(
     r"\s+(?!(?:may|must|will|shall|can|cannot|could|should|might|would|do|does|did|are|is|also|hereby|expressly"
     r"|further|agree|acknowledge|understand|consent|accept|authori[sz]e|allow|permit|confirm)\b)[a-z]+\b[^.;:]*$")
@@ -1299,6 +1314,10 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
             # clause that names the data, not of the use.
             before = [m for m in before if not _CONTACT_CLAUSE.match(low, m.end, cue.start)]
         if before:
+            if before[-1].name == USER and _AGREES_THAT_NAME.match(text, before[-1].end, cue.start):
+                # "Customer agrees that Vendorly may use ...": a name the document
+                # never introduced, as the subject after the user's agreement.
+                return COMPANY, None
             return before[-1].name, before[-1]
         if passive:
             by = re.search(r"\bby\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)

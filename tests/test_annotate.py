@@ -137,6 +137,17 @@ def test_company_name_from_parties_clause(vocab: Vocabulary) -> None:
     assert any(e.concept == "actor:company" and e.text == "Northwind" for e in f.evidence)
 
 
+def test_company_name_from_a_legal_name_without_we(vocab: Vocabulary) -> None:
+    # A contract between two companies names neither "we": the short name
+    # after a legal suffix is the company's, the one that is a user word is not.
+    doc = make_doc('This Agreement is between Globex Corp. ("Customer") and Northwind Ltd. ("Northwind").\n'
+                   "When Customer uploads files, Northwind may use them to train its models.")
+    annotate_document(doc, vocab)
+    f = doc.clauses[0].facts[0]
+    assert f.actor == "company" and f.purposes == ["ai_training"]
+    assert any(e.concept == "actor:company" and e.text == "Northwind" for e in f.evidence)
+
+
 def test_evidence_columns_follow_the_raw_markdown(vocab: Vocabulary) -> None:
     raw = "We may use your **Customer Content** to train our *AI models*."
     doc = make_doc("We may use your Customer Content to train our AI models.")
