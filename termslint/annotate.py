@@ -1491,6 +1491,13 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                     if between is not None:
                         inherited, inherited_conds = between
                         source = None
+            elif source is None and not prev and a > 0 and _THAT_CONTENT.search(low, a, b):
+                # "You keep the rights in the content you submit. You grant us a
+                # licence to use that content ...": the content named just before
+                # (in this sentence or the one before), though no use was stated.
+                named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), a, ctx)
+                if named:
+                    inherited = {named[-1].name}
             if source is not None:
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
@@ -1591,6 +1598,7 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
     return out
 
 
+_THAT_CONTENT = cache.regex(r"\b(?:such|this|that|these|those|the\s+same)\s+(?:content|data|information|materials?|submissions?|files|uploads|works|items)\b")
 _DATA_PRONOUN = cache.regex(r"\b(?:such|this|these|that|those)\s+(?:de-?identified\s+|aggregated?\s+|anonymi[sz]ed\s+)?(?:data|information|records|datasets?|statistics)\b")
 
 
