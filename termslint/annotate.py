@@ -1498,6 +1498,16 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), a, ctx)
                 if named:
                     inherited = {named[-1].name}
+            elif (source is None and not prev and s0 > 0 and (use := _USE_PRONOUN.search(low, a, b)) is not None
+                  and not _FEEDBACK_WORDS.search(low, s0, use.start())):
+                # "You may upload recordings of your lessons. We may use them to
+                # train ...": "them" is what the sentence before ended on. (Not
+                # anything further back: "If you submit ideas, you give us
+                # permission to use them" is about the ideas.)
+                named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), s0, ctx)
+                if named and len(_WORD.findall(text, named[-1].end, s0)) <= 6 and not _SENTENCE_END.search(
+                        text, named[-1].end, max(named[-1].end, s0 - 2)):
+                    inherited = {named[-1].name}
             if source is not None:
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
@@ -1599,6 +1609,13 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
 
 
 _THAT_CONTENT = cache.regex(r"\b(?:such|this|that|these|those|the\s+same)\s+(?:content|data|information|materials?|submissions?|files|uploads|works|items)\b")
+# What a use is of, by a word that points back: "use them", "to display such designs".
+_USE_PRONOUN = cache.regex(
+    r"\b(?:use|uses|using|used|process|processes|processing|analy[sz]e|analy[sz]ing|reproduce|display|distribute"
+    r"|modify|copy|exploit|train\s+on)\s+(?:all\s+(?:of\s+)?)?(?:it|them|(?:such|these|those)\s+[a-z][\w-]*s)\b")
+_FEEDBACK_WORDS = cache.regex(r"\b(?:ideas|feedback|suggestions|comments|proposals|recommendations)\b")
+_WORD = cache.regex(r"[\w'’-]+")
+_SENTENCE_END = cache.regex(r"[.;:!?](?:\s|$)")
 _DATA_PRONOUN = cache.regex(r"\b(?:such|this|these|that|those)\s+(?:de-?identified\s+|aggregated?\s+|anonymi[sz]ed\s+)?(?:data|information|records|datasets?|statistics)\b")
 
 
