@@ -474,6 +474,9 @@ class Vocabulary:
             r"\s+(?:from|in|on|of|submitted\s+(?:to|through|via))\s+(?:the\s+|our\s+|your\s+)?(?P<scope>"
             rf"(?i:{tiers})\s+(?:[A-Z][\w-]*\s+)?(?i:services?|products?|plans?|tiers?|editions?|accounts?|"
             r"offerings?|subscriptions?|customers?|users?|workspaces?))\b")
+        # ... or named before it: "Business customers' inputs", "enterprise accounts' data".
+        self.service_scope_before = cache.regex(
+            rf"(?P<scope>(?i:{tiers})\s+(?i:customers|users|accounts|workspaces|organi[sz]ations|subscribers))[''’]s?\s+")
         self.subset = c.rx(raw.get("subset_patterns"), "subset_patterns")
         self.owned_data = c.rx(raw.get("owned_data"), "owned_data")
         subset_keywords = c.keywords(raw.get("subset_keywords"), "subset_keywords")
@@ -1356,6 +1359,11 @@ def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, 
                 quals += [q.group(0).lower() for q in vocab.qualifier.finditer(after.group(0))]
         if not quals and (scope := vocab.service_scope.match(text, d.end)) is not None:
             quals = [scope.group("scope")]  # "Content from Standard Services": other services' content is not covered
+        if not quals:
+            # (the mention may begin with the tier's noun: "customers' files")
+            for scope in vocab.service_scope_before.finditer(text, max(0, d.start - 60), d.end):
+                if scope.end() == d.start or scope.start() < d.start < scope.end():
+                    quals = [scope.group("scope").lower()]
         if not quals:
             return False, []
         terms += quals
