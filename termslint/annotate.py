@@ -1520,6 +1520,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
                 inherited_conds = source.conditions & {_DEIDENTIFIED}
+            if inherited and _DEIDENTIFIED in cond_names:
+                # "Once information has been de-identified, we can use it for any
+                # purpose": what "it" stands for is de-identified now.
+                inherited.add("deidentified_data")
         if actor == USER:
             cond_names.discard("deemed_consent")
             seg_c = [c for c in seg_c if c.name != "deemed_consent"]
