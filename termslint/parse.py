@@ -83,6 +83,33 @@ _PLAIN_RUN_IN = cache.regex(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-
 # --- phase 1: tokens -> events ------------------------------------------------
 
 
+_LIST_START = cache.regex(r"\d{1,3}[.)][ \t]")
+
+
+def _reattach_indented_lists(tokens: list[Token]) -> list[Token]:
+    """Lists nested four spaces under a wide marker, put back under their item.
+
+    Converters indent nested lists by four spaces whatever the marker, so under
+    "14.  Governing law" (text at column 5) a nested "    1.  ..." is, to
+    CommonMark, no child of item 14 but an indented code block after the list.
+    The text was kept, but clauses 14.1 and 14.2 were lost and every
+    reference to them dangled. Such a block, right after an ordered list and
+    starting with an ordered marker, is parsed again as the last item's child.
+    """
+    out: list[Token] = []
+    for tok in tokens:
+        if (tok.type == "code_block" and tok.map and len(out) >= 2 and out[-1].type == "ordered_list_close"
+                and out[-2].type == "list_item_close" and _LIST_START.match(tok.content)):
+            children = _reattach_indented_lists(_MD.parse(tok.content))
+            for child in children:
+                if child.map:
+                    child.map = [child.map[0] + tok.map[0], child.map[1] + tok.map[0]]
+            out[-2:-2] = children  # inside the last item, before its close
+            continue
+        out.append(tok)
+    return out
+
+
 @dataclass(slots=True)
 class _Line:
     text: str
@@ -652,7 +679,7 @@ def parse_document(text: str, path: str) -> Document:
         lines.pop()
     line_count = max(1, len(lines))
     walker = _Walker(path, lines)
-    walker.walk(_MD.parse(text))
+    walker.walk(_reattach_indented_lists(_MD.parse(text)))
     fix_candidates(walker.events, walker.col)
     # Bold-only lines are headings only in documents without numbered headings;
     # in numbered ones they are emphasis ("**THESE TERMS LIMIT OUR LIABILITY**").

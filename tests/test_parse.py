@@ -205,6 +205,24 @@ def test_a_letter_on_the_last_part_of_a_number_is_part_of_it() -> None:
     assert [c.number for c in doc.clauses if c.number] == ["1", "1.3", "1.3a", "1.4"]
 
 
+def test_a_list_nested_four_spaces_under_a_wide_marker_is_the_items() -> None:
+    """Converted documents indent nested lists by four spaces: under "10.  " the
+    text starts at column 5, so CommonMark reads "    1.  ..." as a code block."""
+    text = ("9.  **Fees**\n\n    1.  Fees are due monthly.\n\n"
+            "10.  **Governing law**\n    \n    1.  See Section 10.2 for your country.\n        \n"
+            "    2.  **United States:** the laws of Delaware apply.\n        \n"
+            "        1.  Venue is in Wilmington.\n\n"
+            "11.  **Notices** go to the address in Section 10.2.\n")
+    doc = parse_document(text, "terms.md")
+    clauses = {c.id: c for c in doc.clauses}
+    assert list(clauses) == ["9", "9.1", "10", "10.1", "10.2", "10.2.1", "11"]
+    assert clauses["10.2.1"].text == "Venue is in Wilmington." and clauses["10.2.1"].span.start_line == 11
+    lines = text.split("\n")
+    line, col = clauses["10.1"].line_starts[0][1:]
+    assert lines[line - 1][col - 1:].startswith("See Section 10.2")
+    assert all(r.resolved for c in doc.clauses for r in c.refs)
+
+
 def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
     """"Article 40 of the Digital Services Act", then "described in Article 40": the
     same law's; but a clause of the document's own keeps its number, and an
