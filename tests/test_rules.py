@@ -374,6 +374,19 @@ def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngi
     assert codes("We will never use your Content to train AI.") == []
 
 
+def test_leaving_the_service_is_no_opt_out(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    def codes(choice: str) -> list[str]:
+        return [f.code for f in findings_of(
+            f"# Terms\n\n## 4. Model training\n\nAcme may use Customer Content to train its AI models. {choice}\n",
+            engine, policies,
+        )]
+
+    assert codes("You can stop this use at any time in Settings.") == []
+    assert codes("The only way to stop this use is to close your account.") == ["TL101"]
+    assert codes("You can prevent it by deleting your account.") == ["TL101"]
+    assert codes("You cannot opt out of this use.") == ["TL101"]
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
