@@ -66,6 +66,9 @@ deny contains f if {
 	# "1. Personal data we collect" in a table of contents, then as the heading
 	# of its section: the same clause named twice, not two clauses.
 	not same_title(first, c)
+	# "2. The service is offered to businesses." then "**2. Definitions**": the
+	# heading of the next section, numbered like the paragraph before it.
+	titled(first) == titled(c)
 	f := {
 		"code": "TL404",
 		"msg": sprintf("Clause number %s is used more than once under the same heading (line %s, then line %s); references to it are ambiguous", [row[1], format_int(first.span.start_line, 10), format_int(c.span.start_line, 10)]),
@@ -79,3 +82,5 @@ same_title(a, b) if {
 	is_string(b.title)
 	lower(trim_space(a.title)) == lower(trim_space(b.title))
 }
+
+titled(c) := is_string(c.title)

@@ -80,3 +80,19 @@ test_two_sections_with_one_number_and_different_titles_are_flagged if {
 	b := object.union(numbered("20~2", "20", null, 230), {"title": "Notice of defamatory content"})
 	count(rule.deny) == 1 with input as fx.doc([a, b])
 }
+
+# "2. The service is for businesses." then "**2. Definitions**": a paragraph and
+# the heading of the next section, numbered alike because the nesting was lost.
+test_a_titled_clause_after_an_untitled_one_passes if {
+	heading := fx.clause_with("2~2", [], {"number": "2", "parent": null, "span": fx.span(16), "title": "Definitions"})
+	d := fx.doc([numbered("1", "1", null, 10), numbered("2", "2", null, 14), heading])
+	count(rule.deny) == 0 with input as d
+}
+
+# Two titled clauses with one number are a real duplicate ("4.2 Content Privacy", "4.2 Data Protection").
+test_two_titled_clauses_with_one_number_are_flagged if {
+	a := fx.clause_with("4.2", [], {"number": "4.2", "parent": "4", "span": fx.span(65), "title": "Content Privacy"})
+	b := fx.clause_with("4.2~2", [], {"number": "4.2", "parent": "4", "span": fx.span(67), "title": "Data Protection"})
+	d := fx.doc([numbered("4", "4", null, 60), numbered("4.1", "4.1", "4", 63), a, b])
+	count(rule.deny) == 1 with input as d
+}
