@@ -1078,9 +1078,10 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
 _ALL_USER_DATA = cache.regex(r"your\s+(?:information|info|data)", re.IGNORECASE)
 _CHOICES = frozenset({"opt_out_available", "opt_in_consent"})
 _OF_CONTAINER = cache.regex(r"\s(?:of|from|in)\s+(?:your|their|any|the)\s", re.IGNORECASE)
+# "data that we license from third parties": a source, not a recipient.
+_FROM_BEFORE = cache.regex(r"\bfrom\s+$")
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
-_FROM_BEFORE = cache.regex(r"\bfrom\s+$")
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -1197,18 +1198,20 @@ _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|se
 # know, does not borrow the purposes of the statement before.
 _OWN_PURPOSE = cache.regex(r"\bfor\s+the\s+(?:sole\s+|limited\s+|specific\s+)?purposes?\s+of\b|\bin\s+order\s+to\b")
 _USE_NOUN = cache.regex(r"\b(?:processing|use)\b")
-# "You may not and shall not use": a statement that starts after one of these shares the subject before it.
-# After "you", before a passive cue: a verb of its own ("the replies you receive
-# may be used"), not a modal or a verb of agreeing ("you agree that ... may be used").
 # A sentence that only says what the data of the use before it includes.
 _ELABORATES = cache.regex(r"\s*(?:this|these|that|such)(?:\s+[\w-]+){0,2}?\s+(?:(?:may|can|will|also)\s+)?"
                           r"(?:includes?|covers?|consists?\s+of|comprises?)\b")
+# After the user and their agreement, the subject of what they agree to: a
+# capitalised name ("Customer agrees that Vendorly may ...").
 _AGREES_THAT_NAME = cache.regex(
     r"\s+(?:hereby\s+|expressly\s+|further\s+)?(?:agrees?|acknowledges?|understands?|accepts?|consents?|confirms?)"
     r"(?:\s+and\s+(?:agrees?|acknowledges?|understands?|accepts?|consents?))?\s*,?\s+that\s+(?:the\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}\s*$")
+# After "you", before a passive cue: a verb of its own ("the replies you receive
+# may be used"), not a modal or a verb of agreeing ("you agree that ... may be used").
 _CONTACT_CLAUSE = cache.regex(
     r"\s+(?!(?:may|must|will|shall|can|cannot|could|should|might|would|do|does|did|are|is|also|hereby|expressly"
     r"|further|agree|acknowledge|understand|consent|accept|authori[sz]e|allow|permit|confirm)\b)[a-z]+\b[^.;:]*$")
+# "You may not and shall not use": a statement that starts after one of these shares the subject before it.
 _SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 # What an opt-out that cites other clauses must name (within 40 characters) to be about their uses.
 _POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
@@ -1620,12 +1623,15 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
     return out
 
 
+# "that content", "such information": data named before, pointed back to.
 _THAT_CONTENT = cache.regex(r"\b(?:such|this|that|these|those|the\s+same)\s+(?:content|data|information|materials?|submissions?|files|uploads|works|items)\b")
 # What a use is of, by a word that points back: "use them", "to display such designs".
 _USE_PRONOUN = cache.regex(
     r"\b(?:use|uses|using|used|process|processes|processing|analy[sz]e|analy[sz]ing|reproduce|display|distribute"
     r"|modify|copy|exploit|train\s+on)\s+(?:all\s+(?:of\s+)?)?(?:it|them|(?:such|these|those)\s+[a-z][\w-]*s)\b")
+# Nouns a pointing word after them stands for instead ("If you send us ideas, ... use them").
 _FEEDBACK_WORDS = cache.regex(r"\b(?:ideas|feedback|suggestions|comments|proposals|recommendations)\b")
+# Words, and the end of a sentence: how far back "them" may point.
 _WORD = cache.regex(r"[\w'’-]+")
 _SENTENCE_END = cache.regex(r"[.;:!?](?:\s|$)")
 _DATA_PRONOUN = cache.regex(r"\b(?:such|this|these|that|those)\s+(?:de-?identified\s+|aggregated?\s+|anonymi[sz]ed\s+)?(?:data|information|records|datasets?|statistics)\b")
