@@ -1488,8 +1488,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
-        if not seg_d:
-            # "it", "such data": the data named just before.
+        if not seg_d and not _FEEDBACK_POINTER.search(low, a, b):
+            # "it", "such data": the data named just before. (Not "such feedback":
+            # feedback is under its own licence, whatever was named before.)
             source = facts[-1] if facts else None
             if source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b):
                 source = prev[-1]
@@ -1631,6 +1632,7 @@ _USE_PRONOUN = cache.regex(
     r"|modify|copy|exploit|train\s+on)\s+(?:all\s+(?:of\s+)?)?(?:it|them|(?:such|these|those)\s+[a-z][\w-]*s)\b")
 # Nouns a pointing word after them stands for instead ("If you send us ideas, ... use them").
 _FEEDBACK_WORDS = cache.regex(r"\b(?:ideas|feedback|suggestions|comments|proposals|recommendations)\b")
+_FEEDBACK_POINTER = cache.regex(r"\b(?:such|this|that|these|those|the|any|your)\s+(?:feedback|suggestions|ideas|proposals|recommendations)\b")
 # Words, and the end of a sentence: how far back "them" may point.
 _WORD = cache.regex(r"[\w'’-]+")
 _SENTENCE_END = cache.regex(r"[.;:!?](?:\s|$)")

@@ -387,6 +387,18 @@ def test_leaving_the_service_is_no_opt_out(engine: EmbeddedEngine, policies: Pol
     assert codes("You cannot opt out of this use.") == ["TL101"]
 
 
+def test_such_feedback_is_not_the_content_named_before(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    def codes(pointer: str) -> list[str]:
+        return [f.code for f in findings_of(
+            "# Terms\n\n## 7. Content and feedback\n\nWe may use your photos to improve the Service. "
+            f"If you send us feedback, you agree that Acme may use {pointer} for any purpose.\n",
+            engine, policies,
+        )]
+
+    assert codes("such feedback") == []
+    assert codes("such content") == ["TL102"]
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
