@@ -939,11 +939,25 @@ _CORPORATE_ALIAS = cache.regex(
     r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|S\.?A|S\.?A\.?S|B\.?V|N\.?V|Corp|Corporation|Co|PLC|plc|Pty|SE|AB|ApS|Oy|SARL|S\.r\.l|KK)\b\.?,?"
     r"(?:\s+and\s+its\s+affiliates)?\s*\(\s*(?:together\s+with\s+its\s+affiliates,?\s+)?(?:hereinafter\s+|the\s+)?[\"“]([A-Z][^\"”]{0,40})[\"”]\s*\)"
 )
+# "by and between Mistral AI and Customer": the parties, named without a parenthesis.
+_BETWEEN_PARTIES = cache.regex(
+    r"\bbetween\s+(?:you\s+and\s+)?(?P<name>(?-i:[A-Z][\w&.'’-]*)(?:\s+(?-i:[A-Z][\w&.'’-]*)){0,3}?)"
+    r"(?:,?\s+(?:Inc|LLC|Ltd|Limited|GmbH|SAS|SA|BV|Corp)\.?)?\s*(?:\([^()]{0,80}\)\s*)?"
+    r"(?:and\s+(?:the\s+)?(?-i:Customer|User|Client|Licensee|Subscriber|you)\b|[,.;]|\s*$)")
+_AI_WORD = cache.regex(r"\bAI\b", re.IGNORECASE)
 _QUOTED = cache.regex(r"[\"“]([^\"”]{1,60})[\"”]")
 _TITLE_NAME = cache.regex(
     r"^\s*([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}?)(?:[’']s)?\s+(?:Terms|Privacy|Data|Acceptable|User|General|Master|Customer|End|Cookie|Service|Subscription|Platform|Business|Commercial|Marketplace|Supplemental|AI|Generative)\b"
 )
 _GENERIC_NAMES = {"the", "our", "these", "this", "website", "general", "standard", "global", "online", "privacy", "terms"}
+
+
+_FEEDBACK_KINDS = cache.regex(r"\b(?:suggestions?|ideas?|feedback|recommendations?|proposals?|improvements?|enhancements?)\b",
+                             re.IGNORECASE)
+
+
+_POSTED_KINDS = cache.regex(r"\b(?:photo(?:graph)?s|images|pictures|graphics|videos|recordings|posts|music|songs|user\s+content)\b",
+                            re.IGNORECASE)
 
 
 def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None:
@@ -961,6 +975,13 @@ def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None
     cut = re.search(r"\b(?:excluding|excludes|but\s+(?:does|shall)\s+not\s+include|does\s+not\s+include|other\s+than)\b", body, re.IGNORECASE)
     if cut:
         body = body[: cut.start()]
+    # '"Submissions" means any questions, comments, suggestions, ideas, feedback ...':
+    # feedback, under its own licence, not the user's content.
+    # (the list may come before a parenthetical term: "any ideas or feedback ("Submissions")")
+    named = (text[:idx] if idx > 0 else "") + " " + body
+    # (Unless it lists what users post as well: "comments, ideas, graphics, photographs ...".)
+    if len({w.lower().rstrip("s") for w in _FEEDBACK_KINDS.findall(named)}) >= 2 and not _POSTED_KINDS.search(named):
+        return None
     for cat, cue in vocab.definition_cues.items():
         hits = len(cue.findall(body))
         if hits:
@@ -1017,6 +1038,13 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
                 for n in names:
                     if n.lower() not in {"we", "us", "our", "you", "your"} and n[:1].isupper():
                         target.add(n)
+            for bm in _BETWEEN_PARTIES.finditer(clause.text):
+                name = bm.group("name")
+                if name.lower() not in _GENERIC_NAMES and not name.startswith(("The ", "This ", "These ")):
+                    user_rx = vocab.actors.get(USER)
+                    if user_rx is None or not any(m.span() == (0, len(name))
+                                                  for m in user_rx.finditer(name, lower_same_length(name))):
+                        company.add(name)
             for cm in _CORPORATE_ALIAS.finditer(clause.text):
                 name = cm.group(1).strip()
                 user_rx = vocab.actors.get(USER)
@@ -1899,7 +1927,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
     """
     vocab = ctx.vocab
     hits: list[tuple[int, frozenset[str], bool]] = []
-    low = lower_same_length(text)
+    low = _mask_ai_in_names(text, lower_same_length(text), ctx)
     if use_prefilter:
         hits = vocab.keyword_hits(text, low)
         if not vocab.always_trigger and not any(t for _, _, t in hits):
@@ -1940,6 +1968,24 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
     if skip_before:
         facts = [f for f in facts if any(m.start >= skip_before for m in f.evidence if m.kind != "actor")]
     return facts
+
+
+def _mask_ai_in_names(text: str, low: str, ctx: _Context) -> str:
+    """`low` with "AI" blanked out of the company's own names ("Mistral AI Products").
+
+    The patterns read `low`, and the company's name is no purpose: "improving
+    Mistral AI Products" is product improvement, not AI training.
+    """
+    if ctx.company is None or "ai" not in low:
+        return low
+    spans = [(m.start() + a.start(), m.start() + a.end())
+             for m in ctx.company.finditer(text) for a in _AI_WORD.finditer(m.group(0))]
+    if not spans:
+        return low
+    chars = list(low)
+    for a, b in spans:
+        chars[a:b] = "x" * (b - a)
+    return "".join(chars)
 
 
 def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None) -> None:

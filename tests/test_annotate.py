@@ -148,6 +148,30 @@ def test_company_name_from_a_legal_name_without_we(vocab: Vocabulary) -> None:
     assert any(e.concept == "actor:company" and e.text == "Northwind" for e in f.evidence)
 
 
+def test_a_company_named_ai_is_not_ai_training(vocab: Vocabulary) -> None:
+    # "by and between Northwind AI and Customer" names the company; the "AI" of its
+    # name is no purpose: improving "the Northwind AI Platform" is not AI training.
+    doc = make_doc("This Agreement is entered into by and between Northwind AI and Customer.\n"
+                   "Customer agrees that Northwind AI may use Usage Data for any purpose, including to improve "
+                   "the Northwind AI Platform.")
+    annotate_document(doc, vocab)
+    f = doc.clauses[0].facts[0]
+    assert (f.actor, f.purposes) == ("company", ["any_purpose"])
+    assert any(e.concept == "actor:company" and e.text == "Northwind AI" for e in f.evidence)
+
+
+def test_a_term_defined_as_feedback_is_not_content(vocab: Vocabulary) -> None:
+    def category(definition: str) -> str | None:
+        doc = make_doc("You grant Acme a perpetual licence to use your Submissions for any purpose.",
+                       {"Submissions": definition})
+        annotate_document(doc, vocab)
+        return doc.definitions["Submissions"].category
+
+    assert category("any questions, suggestions, ideas or other feedback you send us about the Service.") is None
+    assert category("any comments, suggestions, ideas, photographs and other materials you post to the Service.") == "customer_content"
+    assert category("any text, images or other content you upload to the Service.") == "customer_content"
+
+
 def test_evidence_columns_follow_the_raw_markdown(vocab: Vocabulary) -> None:
     raw = "We may use your **Customer Content** to train our *AI models*."
     doc = make_doc("We may use your Customer Content to train our AI models.")
