@@ -927,6 +927,7 @@ class _Context:
     defined: re.Pattern[str] | None = None  # categorised defined terms, case-sensitive
     company: re.Pattern[str] | None = None  # the company's own names
     user: re.Pattern[str] | None = None
+    feedback_terms: re.Pattern[str] | None = None  # terms defined as feedback ("Submissions": ideas, suggestions)
 
 
 _PAREN_ALIASES = cache.regex(
@@ -956,8 +957,25 @@ _FEEDBACK_KINDS = cache.regex(r"\b(?:suggestions?|ideas?|feedback|recommendation
                              re.IGNORECASE)
 
 
+# What a definition leaves out: "Content means ..., but does not include Feedback".
+_DEFINITION_CUT = cache.regex(r"\b(?:excluding|excludes|but\s+(?:does|shall)\s+not\s+include|does\s+not\s+include|other\s+than)\b",
+                              re.IGNORECASE)
 _POSTED_KINDS = cache.regex(r"\b(?:photo(?:graph)?s|images|pictures|graphics|videos|recordings|posts|music|songs|user\s+content)\b",
                             re.IGNORECASE)
+
+
+def _is_feedback_definition(term: str, text: str) -> bool:
+    """'"Submissions" means any questions, comments, suggestions, ideas, feedback ...':
+    feedback, under its own licence, not the user's content. The list may come
+    before a parenthetical term ("any ideas or feedback ("Submissions")"); one that
+    lists what users post as well ("comments, ideas, graphics, photographs") is content."""
+    idx = text.find(term)
+    before, body = (text[:idx], text[idx + len(term):]) if idx >= 0 else ("", text)
+    cut = _DEFINITION_CUT.search(body)
+    named = before + " " + (body[: cut.start()] if cut else body)
+    if len({w.lower().rstrip("s") for w in _FEEDBACK_KINDS.findall(named)}) < 2:
+        return False
+    return not _POSTED_KINDS.search(named)
 
 
 def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None:
@@ -972,15 +990,10 @@ def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None
     idx = body.find(term)
     if idx >= 0:
         body = body[idx + len(term) :]
-    cut = re.search(r"\b(?:excluding|excludes|but\s+(?:does|shall)\s+not\s+include|does\s+not\s+include|other\s+than)\b", body, re.IGNORECASE)
+    cut = _DEFINITION_CUT.search(body)
     if cut:
         body = body[: cut.start()]
-    # '"Submissions" means any questions, comments, suggestions, ideas, feedback ...':
-    # feedback, under its own licence, not the user's content.
-    # (the list may come before a parenthetical term: "any ideas or feedback ("Submissions")")
-    named = (text[:idx] if idx > 0 else "") + " " + body
-    # (Unless it lists what users post as well: "comments, ideas, graphics, photographs ...".)
-    if len({w.lower().rstrip("s") for w in _FEEDBACK_KINDS.findall(named)}) >= 2 and not _POSTED_KINDS.search(named):
+    if _is_feedback_definition(term, text):
         return None
     for cat, cue in vocab.definition_cues.items():
         hits = len(cue.findall(body))
@@ -1006,6 +1019,7 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
     ctx = _Context(vocab)
     company: set[str] = set()
     user: set[str] = set()
+    feedback: set[str] = set()
     for term, d in (definitions or {}).items():
         if isinstance(d, str):
             if d == COMPANY:
@@ -1019,6 +1033,8 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
         d.category = cat
         if cat:
             ctx.term_category[term] = cat
+        elif _is_feedback_definition(term, d.text):
+            feedback.add(term)
         low = d.text.lower()
         if re.search(r"[\"“](?:we|us)[\"”]", low) and term.lower() not in {"we", "us", "our"}:
             company.add(term)
@@ -1058,6 +1074,7 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
     ctx.defined = _alternation(ctx.term_forms, plural=True)
     ctx.company = _alternation(company - set(ctx.term_category))
     ctx.user = _alternation(user - set(ctx.term_category) - company)
+    ctx.feedback_terms = _alternation(feedback, plural=True)
     return ctx
 
 
@@ -1516,7 +1533,8 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
-        if not seg_d and not _FEEDBACK_POINTER.search(low, a, b):
+        if (not seg_d and not _FEEDBACK_POINTER.search(low, a, b)
+                and not (ctx.feedback_terms is not None and ctx.feedback_terms.search(text, a, b))):
             # "it", "such data": the data named just before. (Not "such feedback":
             # feedback is under its own licence, whatever was named before.)
             source = facts[-1] if facts else None

@@ -170,6 +170,15 @@ def test_a_term_defined_as_feedback_is_not_content(vocab: Vocabulary) -> None:
     assert category("any questions, suggestions, ideas or other feedback you send us about the Service.") is None
     assert category("any comments, suggestions, ideas, photographs and other materials you post to the Service.") == "customer_content"
     assert category("any text, images or other content you upload to the Service.") == "customer_content"
+    assert category("any content you upload, but does not include suggestions, ideas or other feedback.") == "customer_content"
+
+
+def test_these_submissions_defined_as_feedback_do_not_point_back(vocab: Vocabulary) -> None:
+    doc = make_doc("We may use your photos to improve the Service. Acme may use these Submissions for any purpose.",
+                   {"Submissions": "any questions, suggestions, ideas or other feedback you send us."})
+    annotate_document(doc, vocab)
+    any_purpose = [f for f in doc.clauses[0].facts if "any_purpose" in f.purposes]
+    assert any_purpose and all(f.data == [] for f in any_purpose)
 
 
 def test_evidence_columns_follow_the_raw_markdown(vocab: Vocabulary) -> None:
