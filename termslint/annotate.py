@@ -926,6 +926,7 @@ class _Context:
     term_forms: dict[str, str] = field(default_factory=dict)  # each way of writing a categorised term, to the term
     defined: re.Pattern[str] | None = None  # categorised defined terms, case-sensitive
     company: re.Pattern[str] | None = None  # the company's own names
+    company_ai: re.Pattern[str] | None = None  # those of them with "AI" in them ("Mistral AI")
     user: re.Pattern[str] | None = None
     feedback_terms: re.Pattern[str] | None = None  # terms defined as feedback ("Submissions": ideas, suggestions)
 
@@ -1015,6 +1016,13 @@ def _alternation(names: Iterable[str], plural: bool = False) -> re.Pattern[str] 
     return re.compile(r"(?<![\w-])(?P<name>" + "|".join(re.escape(n) for n in uniq) + r")" + ending + r"(?![\w-])")
 
 
+def _names_the_user(name: str, vocab: Vocabulary) -> bool:
+    """Whether the whole of `name` is a word for the user ("Customer", "Licensee")."""
+    user_rx = vocab.actors.get(USER)
+    return user_rx is not None and any(m.span() == (0, len(name))
+                                       for m in user_rx.finditer(name, lower_same_length(name)))
+
+
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
     ctx = _Context(vocab)
     company: set[str] = set()
@@ -1056,23 +1064,18 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
                         target.add(n)
             for bm in _BETWEEN_PARTIES.finditer(clause.text):
                 name = bm.group("name")
-                if name.lower() not in _GENERIC_NAMES and not name.startswith(("The ", "This ", "These ")):
-                    user_rx = vocab.actors.get(USER)
-                    if user_rx is None or not any(m.span() == (0, len(name))
-                                                  for m in user_rx.finditer(name, lower_same_length(name))):
-                        company.add(name)
-            for cm in _CORPORATE_ALIAS.finditer(clause.text):
-                name = cm.group(1).strip()
-                user_rx = vocab.actors.get(USER)
-                if user_rx is None or not any(m.span() == (0, len(name))
-                                              for m in user_rx.finditer(name, lower_same_length(name))):
+                if (name.lower() not in _GENERIC_NAMES and not name.startswith(("The ", "This ", "These "))
+                        and not _names_the_user(name, vocab)):
                     company.add(name)
+            company.update(name for cm in _CORPORATE_ALIAS.finditer(clause.text)
+                           if not _names_the_user(name := cm.group(1).strip(), vocab))
     # Each way of writing a data term: "Input(s)" as "Input", "Submissions" as
     # "Submission", "CUSTOMER DATA" as "Customer Data" (not "customer data":
     # the plain words may mean something else).
     ctx.term_forms = {f: t for f, t in term_forms(list(ctx.term_category)).items() if f == t or not f.islower()}
     ctx.defined = _alternation(ctx.term_forms, plural=True)
     ctx.company = _alternation(company - set(ctx.term_category))
+    ctx.company_ai = _alternation({n for n in company - set(ctx.term_category) if _AI_WORD.search(n)})
     ctx.user = _alternation(user - set(ctx.term_category) - company)
     ctx.feedback_terms = _alternation(feedback, plural=True)
     return ctx
@@ -1271,9 +1274,11 @@ _CONDITIONAL_BEFORE = cache.regex(  # "Unless you opt out, we use ...", "If you 
 # "misrepresent AI Output in contexts where it could cause harm": the modal
 # verb belongs to a clause about a thing, and starts no statement either.
 _SUBORDINATE_THING = cache.regex(r"\b(?:where|wherever|when|whenever|if|in\s+which)\s+(?:it|they|this|these|those)\s+$")
-# "If you would prefer that your chats are not used ..., turn off ...": the
-# "not" is the user's wish, and the statement is the instruction after it.
-_USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?\bnot\s+(?:be\s+)?\w+")
+# "If you would prefer that your chats are not used ..., turn off ...", "If you
+# prefer that we don't, go to Settings": the "not" is the user's wish, and the
+# statement is the instruction after it.
+_USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?"
+                                r"\b(?:not\s+(?:be\s+)?\w+|(?:don|didn)['’]t\b)")
 # "... the data of users who have not opted out": the "not" describes the
 # users; the statement is the use, and the choice is its condition.
 _CHOOSER_RELATIVE = cache.regex(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
@@ -1676,9 +1681,11 @@ _THAT_CONTENT = cache.regex(r"\b(?:such|this|that|these|those|the\s+same)\s+(?:c
 _USE_PRONOUN = cache.regex(
     r"\b(?:use|uses|using|used|process|processes|processing|analy[sz]e|analy[sz]ing|reproduce|display|distribute"
     r"|modify|copy|exploit|train\s+on)\s+(?:all\s+(?:of\s+)?)?(?:it|them|(?:such|these|those)\s+[a-z][\w-]*s)\b")
-# Nouns a pointing word after them stands for instead ("If you send us ideas, ... use them").
-_FEEDBACK_WORDS = cache.regex(r"\b(?:ideas|feedback|suggestions|comments|proposals|recommendations)\b")
-_FEEDBACK_POINTER = cache.regex(r"\b(?:such|this|that|these|those|the|any|your)\s+(?:feedback|suggestions|ideas|proposals|recommendations)\b")
+# Feedback is under its own licence: "such feedback" does not point back to content,
+# and "them" after "If you send us ideas" is the ideas.
+_FEEDBACK = r"(?:feedback|suggestions|ideas|proposals|recommendations)"
+_FEEDBACK_WORDS = cache.regex(rf"\b(?:{_FEEDBACK}|comments)\b")
+_FEEDBACK_POINTER = cache.regex(rf"\b(?:such|this|that|these|those|the|any|your)\s+{_FEEDBACK}\b")
 # Words, and the end of a sentence: how far back "them" may point.
 _WORD = cache.regex(r"[\w'’-]+")
 _SENTENCE_END = cache.regex(r"[.;:!?](?:\s|$)")
@@ -1960,6 +1967,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
         if s1 < len(text) and text[s1] == "\n" and _heading_line(text, s1, blocks) and (s0, s1) not in sentences.rows:
             continue  # a heading line ("Analytics", "Use of your data for marketing") states nothing
         cand: set[str] | None = None
+        trig = True
         if use_prefilter:
             while hi < len(hits) and hits[hi][0] < s0:
                 hi += 1
@@ -1970,10 +1978,11 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 cand |= hits[j][1]
                 trig = trig or hits[j][2]
                 j += 1
-            if not trig and not (facts and _ELABORATES.match(low, s0)):
-                continue
+        elaborates = bool(facts) and _ELABORATES.match(low, s0) is not None
+        if not trig and not elaborates:
+            continue
         found = _analyse_sentence(text, low, s0, s1, ctx, facts, cand)
-        if not found and facts and _ELABORATES.match(low, s0):
+        if not found and elaborates:
             _add_elaborated_data(facts[-1], text, low, s0, s1, ctx, cand)
         if (s0, s1) in sentences.rows:
             found = [f for f in found if not f.pointer]  # a row states a use; its cells point nowhere
@@ -1994,10 +2003,10 @@ def _mask_ai_in_names(text: str, low: str, ctx: _Context) -> str:
     The patterns read `low`, and the company's name is no purpose: "improving
     Mistral AI Products" is product improvement, not AI training.
     """
-    if ctx.company is None or "ai" not in low:
+    if ctx.company_ai is None:
         return low
     spans = [(m.start() + a.start(), m.start() + a.end())
-             for m in ctx.company.finditer(text) for a in _AI_WORD.finditer(m.group(0))]
+             for m in ctx.company_ai.finditer(text) for a in _AI_WORD.finditer(m.group(0))]
     if not spans:
         return low
     chars = list(low)

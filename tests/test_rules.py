@@ -329,6 +329,11 @@ def findings_of(markdown: str, engine: EmbeddedEngine, policies: PolicySet) -> l
     return findings_for_document(engine.evaluate(build_input(doc)), doc, policies.rules)
 
 
+def codes_of(markdown: str, engine: EmbeddedEngine, policies: PolicySet) -> list[str]:
+    """The codes of a document's findings, in report order."""
+    return [f.code for f in findings_of(markdown, engine, policies)]
+
+
 def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_content(
         engine: EmbeddedEngine, policies: PolicySet) -> None:
     def tl1(uses: str) -> list[tuple[str, str | None, str]]:
@@ -348,11 +353,11 @@ def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_co
 
 def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngine, policies: PolicySet) -> None:
     def codes(middle: str) -> list[str]:
-        return [f.code for f in findings_of(
+        return codes_of(
             "# Privacy\n\n## 1. Use\n\nWe may use your contact details to send you newsletters. "
             f"{middle} We may use such information for any purpose.\n",
             engine, policies,
-        )]
+        )
 
     assert "TL102" not in codes("We may aggregate or de-identify the information we collect about you.")
     # "such information" after a sentence that de-identifies nothing is still the personal data before it.
@@ -362,7 +367,7 @@ def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngi
 def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngine, policies: PolicySet) -> None:
     """"Your playlists" is customer content in a sentence about AI training, but only a part of it."""
     def codes(promise: str) -> list[str]:
-        return sorted(f.code for f in findings_of(
+        return sorted(codes_of(
             "# Terms\n\n## 1. Content\n\nWe may use your Content to train our AI models.\n\n"
             f"## 2. Promise\n\n{promise}\n",
             engine, policies,
@@ -376,10 +381,10 @@ def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngi
 
 def test_leaving_the_service_is_no_opt_out(engine: EmbeddedEngine, policies: PolicySet) -> None:
     def codes(choice: str) -> list[str]:
-        return [f.code for f in findings_of(
+        return codes_of(
             f"# Terms\n\n## 4. Model training\n\nAcme may use Customer Content to train its AI models. {choice}\n",
             engine, policies,
-        )]
+        )
 
     assert codes("You can stop this use at any time in Settings.") == []
     assert codes("The only way to stop this use is to close your account.") == ["TL101"]
@@ -389,11 +394,11 @@ def test_leaving_the_service_is_no_opt_out(engine: EmbeddedEngine, policies: Pol
 
 def test_such_feedback_is_not_the_content_named_before(engine: EmbeddedEngine, policies: PolicySet) -> None:
     def codes(pointer: str) -> list[str]:
-        return [f.code for f in findings_of(
+        return codes_of(
             "# Terms\n\n## 7. Content and feedback\n\nWe may use your photos to improve the Service. "
             f"If you send us feedback, you agree that Acme may use {pointer} for any purpose.\n",
             engine, policies,
-        )]
+        )
 
     assert codes("such feedback") == []
     assert codes("such content") == ["TL102"]
