@@ -60,3 +60,26 @@ test_a_number_used_twice_is_named_once if {
 	some f in rule.deny with input as d
 	count(indexof_n(f.msg, "clause 13")) == 1
 }
+
+# "You have the right to object to our use of your information for AI": an
+# opt-out elsewhere over all of the user's data leaves no gap; one over
+# customer content alone still leaves service-generated data open.
+user_opt_out(data) := fx.fact({
+	"modality": "permission",
+	"actor": "user",
+	"data": data,
+	"purposes": ["ai_training"],
+	"conditions": ["opt_out_available"],
+})
+
+test_gap_closed_by_an_opt_out_over_all_data_passes if {
+	d := fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [partial_consent]), fx.clause("12", [user_opt_out([])])])
+	count(rule.deny) == 0 with input as d
+}
+
+test_opt_out_over_other_data_leaves_the_gap if {
+	d := fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [partial_consent]), fx.clause("12", [user_opt_out(["customer_content"])])])
+	some f in rule.deny with input as d
+	f.clause == "10.4"
+	f.msg == "Clause 10.4 limits AI training for only part of the data: service-generated data can still be used for AI training under clause 10.2"
+}

@@ -721,6 +721,7 @@ _SENT_END = cache.regex(
 )
 _TABLE_ROW_NEXT = cache.regex(r"[ \t]*\|")
 _LEAD_CHARS = cache.regex(r"[:;,]\s*$|\b(?:and|or|including|such as)\s*$", re.IGNORECASE)
+_LIST_MARKUP = " \t\n*_#>+-•·([\"'“"
 _ROMAN_OR_LETTER = cache.regex(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,3}(?:\.\d{1,3})*)\)?$", re.IGNORECASE)
 
 
@@ -770,7 +771,11 @@ def split_sentences(text: str, vocab: Vocabulary, blocks: Mapping[int, bool] | N
             tok_start = text.rfind(" ", max(0, m.start() - 30), m.start()) + 1
             tok_start = max(tok_start, text.rfind("\n", 0, m.start()) + 1)
             token = text[tok_start : m.start()].lstrip("([\"'“*_").lower()
-            if token in vocab.abbreviations or _ROMAN_OR_LETTER.match(token) or (len(token) == 1 and token.isalpha()):
+            if token in vocab.abbreviations or (len(token) == 1 and token.isalpha()):
+                continue
+            # "2. You may ...": a list number starts its sentence; a number after
+            # words ends one ("users over 18. We do not ...", "see section 12. You").
+            if _ROMAN_OR_LETTER.match(token) and not (token[0].isdigit() and text[start:tok_start].strip(_LIST_MARKUP)):
                 continue
             if not token:
                 continue
@@ -1742,10 +1747,22 @@ def _link_opt_outs(facts: list[_RawFact]) -> None:
         for g in facts[:i]:
             if g.actor == USER or g.modality not in (GRANT, PERMISSION):
                 continue
-            if f.purposes and "ai_training" in g.purposes - f.purposes:
+            if f.purposes and "ai_training" in g.purposes - f.purposes and not _names_that_use(f, g):
                 continue  # opting out of marketing is no choice over training
             if g.purposes & f.purposes or (not f.purposes and f.sentence[0] - g.sentence[1] <= _CONDITION_REACH):
                 g.conditions.add("opt_out_available")
+
+
+# What a use that includes training may be called by: "Our systems analyse your
+# Content with machine learning to improve the Services. You may opt out of
+# content analysis." (Not marketing: opting out of it is no choice over training.)
+_USE_NAMES = frozenset({"analytics", "product_improvement", "research"})
+
+
+def _names_that_use(opt_out: _RawFact, use: _RawFact) -> bool:
+    """Whether an opt-out just after a use names that use by one of its broad purposes."""
+    return (opt_out.purposes <= use.purposes & _USE_NAMES and opt_out.data <= use.data
+            and 0 <= opt_out.sentence[0] - use.sentence[1] <= _CONDITION_REACH)
 
 
 # --------------------------------------------------------------------------

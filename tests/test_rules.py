@@ -404,6 +404,47 @@ def test_such_feedback_is_not_the_content_named_before(engine: EmbeddedEngine, p
     assert codes("such content") == ["TL102"]
 
 
+def test_an_opt_out_may_name_the_use_by_its_broad_purpose(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    def codes(choice: str) -> list[str]:
+        return codes_of(
+            "# Terms\n\n## 4. Content analysis\n\nOur systems may analyse your Content using techniques such as "
+            f"machine learning in order to improve our Services. {choice}\n",
+            engine, policies,
+        )
+
+    assert codes("You may opt out of content analysis in your privacy settings.") == []
+    # opting out of marketing is no choice over training
+    assert codes("You may opt out of marketing emails in your privacy settings.") == ["TL101"]
+
+
+def test_how_a_model_is_built_is_no_promise_over_the_data(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    use = ("# Principles\n\n## 1. Models\n\n1.1 Our systems analyse Customer Data and usage information to "
+           "develop machine-learning models.\n\n1.2 {design}\n\n## 2. Choices\n\n"
+           "2.1 To exclude your Customer Data from training our global models, you can opt out by contacting us.\n")
+    findings = findings_of(use.format(design="We build these models so that they cannot memorise or reproduce "
+                                             "any part of Customer Data."), engine, policies)
+    # The opt-out over Customer Data leaves usage data open (2.1); 1.2 limits nothing.
+    assert [(f.code, f.clause) for f in findings] == [("TL103", "2.1")]
+    findings = findings_of(use.format(design="We will not use Customer Data to train models for other customers."),
+                           engine, policies)
+    assert ("TL103", "1.2") in [(f.code, f.clause) for f in findings]
+
+
+def test_a_number_ends_a_sentence_that_words_began(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    def codes(ages: str) -> list[str]:
+        return codes_of(
+            "# Notice\n\n## AI\n\nWe use publicly available information to develop and improve "
+            f"artificial intelligence. This includes public posts and photos {ages}. We do not use the content "
+            "of your private messages to train our AI.\n",
+            engine, policies,
+        )
+
+    # "This includes public posts" adds the users' posts to the use ("18." is no
+    # list number); the promise covers private messages only.
+    assert codes("from users over 18") == ["TL101", "TL103"]
+    assert codes("from adult users") == ["TL101", "TL103"]
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()

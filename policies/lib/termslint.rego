@@ -278,13 +278,16 @@ full_ai_cover contains d if {
 	some d in f.data
 }
 
-# Data the document makes available for AI training with no choice on the fact itself.
+# Data the document makes available for AI training with no choice on the fact
+# itself, nor an opt-out elsewhere that names it or all of the user's data ("You
+# have the right to object to our use of your information for AI").
 open_ai_data contains d if {
 	some c in input.clauses
 	some f in c.facts
 	ai_use(f)
 	not has_choice(f)
 	some d in ai_data_of(f)
+	not opt_out_covers({d})
 }
 
 open_ai_clauses contains c.id if {
@@ -292,6 +295,8 @@ open_ai_clauses contains c.id if {
 	some f in c.facts
 	ai_use(f)
 	not has_choice(f)
+	some d in ai_data_of(f)
+	not opt_out_covers({d})
 }
 
 # An opt-out the user is offered anywhere in the document.
