@@ -2003,7 +2003,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
             _add_elaborated_data(facts[-1], text, low, s0, s1, ctx, cand)
         if (s0, s1) in sentences.rows:
             found = [f for f in found if not f.pointer]  # a row states a use; its cells point nowhere
-            _table_row_facts(found, sentences.consent.get((s0, s1)))
+            _table_row_facts(found, sentences.consent.get((s0, s1)), text, s0, s1)
         facts.extend(f for f in found if not f.pointer)
         pointers.extend(f for f in found if f.pointer)
     _link_opt_outs(facts)
@@ -2032,16 +2032,29 @@ def _mask_ai_in_names(text: str, low: str, ctx: _Context) -> str:
     return "".join(chars)
 
 
-def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None) -> None:
+# What a data column of a chatbot's purpose table calls the user's content,
+# with no "your" before it: "| Training our AI models | Prompts, conversations |".
+_ROW_CONTENT = cache.regex(
+    r"(?:(?<=[|,;/])|(?<=\band\s))\s*(?:user\s+)?(?:prompts|inputs|outputs|conversations|chats|chat\s+history|messages|uploads"
+    r"|files|documents|recordings|transcripts|images|photos|videos|content)\b", re.IGNORECASE)
+
+
+def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None, text: str, s0: int, s1: int) -> None:
     """A purpose-table row states what the company does with the data in it.
 
     "User" in the data column ("User Generated Content") is not the subject; a
-    legal basis of consent (`consent`: that cell) is an opt-in.
+    legal basis of consent (`consent`: that cell) is an opt-in. A row about AI
+    training that lists "Prompts" or "Conversations" as items of a cell lists
+    the user's content.
     """
     for f in facts:
         if f.actor == USER:
             f.actor = COMPANY
             f.evidence = [m for m in f.evidence if m.kind != "actor"]
+        if ("ai_training" in f.purposes and "customer_content" not in f.data
+                and (m := _ROW_CONTENT.search(text, s0, s1)) is not None):
+            f.data.add("customer_content")
+            f.evidence.append(_Mention("data", "customer_content", m.end() - len(m.group().lstrip()), m.end()))
         if consent is not None and f.purposes:
             f.conditions.add("opt_in_consent")
             f.evidence.append(_Mention("condition", "opt_in_consent", *consent))

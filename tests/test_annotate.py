@@ -540,6 +540,19 @@ def test_a_purpose_table_under_an_empty_header_row(vocab: Vocabulary) -> None:
     assert [f.data for f in ai] == [["customer_content", "service_generated_data"]]
 
 
+def test_a_chatbot_table_row_lists_content_without_naming_its_owner(vocab: Vocabulary) -> None:
+    """In a row about AI training, "Prompts" or "Conversations" in a cell are the user's content."""
+    def ai_data(cell: str) -> list[list[str]]:
+        table = PURPOSE_TABLE.replace("User Generated Content, usage data", cell)
+        (clause,) = [c for c in _parsed(table, vocab).clauses if c.id == "3"]
+        return [f.data for f in clause.facts if "ai_training" in f.purposes]
+
+    assert ai_data("Prompts, feedback") == [["customer_content"]]
+    assert ai_data("Feedback and ratings") == [[]]
+    assert ai_data("Usage data, conversations") == [["customer_content", "service_generated_data"]]
+    assert ai_data("Usage data, log files") == [["service_generated_data"]]
+
+
 def test_other_tables_are_read_cell_by_cell_and_row_by_row(vocab: Vocabulary) -> None:
     """A table without purpose and data columns: the data in a row's last cell
     never joins the use in the next row's first cell."""
