@@ -934,6 +934,8 @@ class _Context:
     company_ai: re.Pattern[str] | None = None  # those of them with "AI" in them ("Mistral AI")
     user: re.Pattern[str] | None = None
     feedback_terms: re.Pattern[str] | None = None  # terms defined as feedback ("Submissions": ideas, suggestions)
+    purpose_terms: dict[str, frozenset[str]] = field(default_factory=dict)  # "Permitted Purposes" -> what it names
+    purpose_defined: re.Pattern[str] | None = None  # those terms, case-sensitive
 
 
 _PAREN_ALIASES = cache.regex(
@@ -1042,6 +1044,11 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
             else:
                 ctx.term_category[term] = d
             continue
+        if _PURPOSE_TERM.search(term):
+            named = _purposes_named(d.text, vocab)
+            if named:
+                ctx.purpose_terms[term] = named
+            continue
         cat = categorize_definition(term, d.text, vocab)
         d.category = cat
         if cat:
@@ -1083,7 +1090,26 @@ def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str
     ctx.company_ai = _alternation({n for n in company - set(ctx.term_category) if _AI_WORD.search(n)})
     ctx.user = _alternation(user - set(ctx.term_category) - company)
     ctx.feedback_terms = _alternation(feedback, plural=True)
+    ctx.purpose_defined = _alternation(set(ctx.purpose_terms))
     return ctx
+
+
+# A term that names purposes: '"Permitted Purposes" means providing the Platform,
+# improving it and training artificial intelligence models'.
+_PURPOSE_TERM = cache.regex(r"\bPurposes?$", re.IGNORECASE)
+
+
+def _purposes_named(definition: str, vocab: Vocabulary) -> frozenset[str]:
+    low = lower_same_length(definition)
+    return frozenset(name for name, concept in vocab.purposes.items() if concept.find(definition, low))
+
+
+def _term_purposes(text: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
+    """The purposes of the purpose terms a sentence uses ("for the Permitted Purposes")."""
+    if ctx.purpose_defined is None:
+        return []
+    return [_Mention("purpose", p, m.start(), m.end()) for m in ctx.purpose_defined.finditer(text, s0, s1)
+            for p in sorted(ctx.purpose_terms[m.group("name")])]
 
 
 # --------------------------------------------------------------------------
@@ -1445,12 +1471,14 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     for k, _, _, c in keys:
         if k in vocab.trigger_concepts:
             found[k] = c.find(text, low, s0, s1)
-    if cand is not None and GRANT not in cand and not any(found.values()):
+    by_term = _term_purposes(text, s0, s1, ctx)
+    if cand is not None and GRANT not in cand and not any(found.values()) and not by_term:
         return []  # only purposes recorded beside others, such as providing_service
     for k, _, _, c in keys:
         if k not in found:
             found[k] = c.find(text, low, s0, s1)
     purposes = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "purpose" for a, b in found[k]]
+    purposes += by_term
     conditions = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "condition" for a, b in found[k]]
     skip_grant = cand is not None and GRANT not in cand
     if not purposes and not conditions:
@@ -1972,7 +2000,7 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
     low = _mask_ai_in_names(text, lower_same_length(text), ctx)
     if use_prefilter:
         hits = vocab.keyword_hits(text, low)
-        if not vocab.always_trigger and not any(t for _, _, t in hits):
+        if not vocab.always_trigger and not any(t for _, _, t in hits) and ctx.purpose_defined is None:
             return []
     sentences = _sentences(text, vocab, rows, blocks or {})
     facts: list[_RawFact] = []
@@ -1995,6 +2023,8 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 cand |= hits[j][1]
                 trig = trig or hits[j][2]
                 j += 1
+            # "for the Permitted Purposes": the purposes are in the term's definition
+            trig = trig or (ctx.purpose_defined is not None and ctx.purpose_defined.search(text, s0, s1) is not None)
         elaborates = bool(facts) and _ELABORATES.match(low, s0) is not None
         if not trig and not elaborates:
             continue

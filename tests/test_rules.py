@@ -445,6 +445,20 @@ def test_a_number_ends_a_sentence_that_words_began(engine: EmbeddedEngine, polic
     assert codes("from adult users") == ["TL101", "TL103"]
 
 
+def test_a_defined_purpose_brings_what_its_definition_names(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    def codes(purposes: str) -> list[str]:
+        return codes_of(
+            '# Platform Terms\n\n## 1. Definitions\n\n"Customer Data" means any data that Customer submits to '
+            f'the Platform.\n\n"Permitted Purposes" means {purposes}.\n\n## 4. Processing\n\n'
+            "Company may process Customer Data for the Permitted Purposes.\n",
+            engine, policies,
+        )
+
+    assert codes("providing the Platform, improving the Platform and training artificial intelligence models") \
+        == ["TL101"]
+    assert codes("providing the Platform and keeping it secure") == []
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
