@@ -200,7 +200,7 @@ class _Concept:
 
     def find(self, text: str, low: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         stop = len(text) if end is None else end
-        hits = [(m.start(), m.end()) for m in self.pattern.finditer(text, low, start, stop) if m.end() > m.start()]
+        hits = [_mention_span(m) for m in self.pattern.finditer(text, low, start, stop) if m.end() > m.start()]
         if not hits or self.exclude is None:
             return hits
         # Exclusions may start a little before the window ("if you do not").
@@ -208,6 +208,13 @@ class _Concept:
         if not excl:
             return hits
         return [h for h in hits if not any(a < h[1] and h[0] < b for a, b in excl)]
+
+
+def _mention_span(m: re.Match[str]) -> tuple[int, int]:
+    """What a match mentions: its `tail` group when it has one (what came before only qualifies it)."""
+    if "tail" in m.re.groupindex and m.start("tail") >= 0:
+        return m.span("tail")
+    return m.span()
 
 
 def _sre_parser() -> Any:
@@ -283,13 +290,13 @@ def _check_combinable(pattern: str, tree: Any, where: str) -> None:
     except re.error as e:
         problem = str(e)
     else:
-        if tree.state.groupdict or "GROUPREF" in repr(tree.data):
+        if set(tree.state.groupdict) - {"tail"} or "GROUPREF" in repr(tree.data):
             problem = "named groups and backreferences refer to other groups once patterns are joined"
     if problem:
         raise ConfigError(
             f"vocabulary {where}: pattern {pattern!r} cannot be joined with the other patterns ({problem})",
             "leave out inline flags such as (?i) (matching ignores case already), "
-            "named groups and backreferences; use (?:...) groups",
+            "named groups (but the one (?P<tail>...)) and backreferences; use (?:...) groups",
         )
 
 
@@ -354,6 +361,12 @@ class _Compiler:
 
     def rx(self, value: Any, where: str) -> _Rx | None:
         pats = self.patterns(value, where)
+        if sum("(?P<tail>" in p for p in pats) > 1:
+            raise ConfigError(
+                f"vocabulary {where}: more than one pattern marks its mention with (?P<tail>...)",
+                "the patterns of a concept are joined into one regex, where a group name may appear once; "
+                "merge those patterns into one",
+            )
         return _Rx(pats) if pats else None
 
     def concept(self, name: str, spec: Any, where: str) -> _Concept | None:

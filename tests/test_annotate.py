@@ -265,6 +265,12 @@ def test_user_vocabulary_extends_and_is_checked() -> None:
     for bad in ["(?i)model training", "(?P<verb>train)", r"(train)\s+\1"]:
         with pytest.raises(ConfigError, match="cannot be joined"):
             Vocabulary.load({"purposes": {"research": {"patterns": [bad]}}})
+    # One pattern of a concept may mark its mention as the group `tail`; a second would clash.
+    v = Vocabulary.load({"purposes": {"research": {"patterns": [r"\boracle\b.{0,40}?\b(?P<tail>studies)\b"]}}})
+    (fact,) = annotate_sentence("We may use your content in oracle studies.", v)
+    assert [e.text for e in fact.evidence if e.concept == "purpose:research"] == ["studies"]
+    with pytest.raises(ConfigError, match=r"purposes\.ai_training\.patterns: more than one pattern marks"):
+        Vocabulary.load({"purposes": {"ai_training": {"patterns": [r"\bbot\b.{0,9}(?P<tail>learns)"]}}})
     # Repeats that cannot split the same text two ways pass: one width, or a bounded count.
     for good in ["(?:cat|car)+", r"(?:\w|\d)+", r"(?:\b\w+\b\s){0,6}model", "(?:a|bb){1,5}"]:
         Vocabulary.load({"purposes": {"research": {"patterns": [good]}}})
