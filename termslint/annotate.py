@@ -1617,6 +1617,13 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 if named and len(_WORD.findall(text, named[-1].end, s0)) <= 6 and not _SENTENCE_END.search(
                         text, named[-1].end, max(named[-1].end, s0 - 2)):
                     inherited = {named[-1].name}
+                elif (_ALSO_USE.search(low, a, use.end()) and (used := [
+                        d for d in named if _USED_BEFORE.search(low, max(0, d.start - 12), d.start)
+                        and not _SENTENCE_END.search(text, d.end, max(d.end, s0 - 2))])):
+                    # "We use your CV and interview recordings to assess your
+                    # application. We may also use them to train ...": what the
+                    # sentence before used, though a list or a purpose followed it.
+                    inherited = {used[-1].name}
             if source is not None:
                 inherited = set(source.data)
                 # "de-identified" describes the data, so it comes along with it
@@ -1732,6 +1739,9 @@ _USE_PRONOUN = cache.regex(
 _FEEDBACK = r"(?:feedback|suggestions|ideas|proposals|recommendations)"
 _FEEDBACK_WORDS = cache.regex(rf"\b(?:{_FEEDBACK}|comments)\b")
 _FEEDBACK_POINTER = cache.regex(rf"\b(?:such|this|that|these|those|the|any|your)\s+{_FEEDBACK}\b")
+# "We may also use them": the data the sentence before used.
+_ALSO_USE = cache.regex(r"\balso\s+(?:use|process|analy[sz]e)\b")
+_USED_BEFORE = cache.regex(r"\b(?:use|uses|process|processes|analy[sz]es?)\s+$")
 # Words, and the end of a sentence: how far back "them" may point.
 _WORD = cache.regex(r"[\w'’-]+")
 _SENTENCE_END = cache.regex(r"[.;:!?](?:\s|$)")
