@@ -83,7 +83,7 @@ _PLAIN_RUN_IN = cache.regex(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-
 # --- phase 1: tokens -> events ------------------------------------------------
 
 
-_LIST_START = cache.regex(r"\d{1,3}[.)][ \t]")
+_LIST_LINE = cache.regex(r"^\d{1,3}[.)][ \t]", re.MULTILINE)
 
 
 def _reattach_indented_lists(tokens: list[Token]) -> list[Token]:
@@ -94,12 +94,14 @@ def _reattach_indented_lists(tokens: list[Token]) -> list[Token]:
     CommonMark, no child of item 14 but an indented code block after the list.
     The text was kept, but clauses 14.1 and 14.2 were lost and every
     reference to them dangled. Such a block, right after an ordered list and
-    starting with an ordered marker, is parsed again as the last item's child.
+    holding an ordered list (often after a paragraph that opens the item:
+    "Certain portions of this Section 17 ..."), is parsed again as the last
+    item's child.
     """
     out: list[Token] = []
     for tok in tokens:
         if (tok.type == "code_block" and tok.map and len(out) >= 2 and out[-1].type == "ordered_list_close"
-                and out[-2].type == "list_item_close" and _LIST_START.match(tok.content)):
+                and out[-2].type == "list_item_close" and _LIST_LINE.search(tok.content)):
             children = _reattach_indented_lists(_MD.parse(tok.content))
             for child in children:
                 if child.map:

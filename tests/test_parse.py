@@ -223,6 +223,23 @@ def test_a_list_nested_four_spaces_under_a_wide_marker_is_the_items() -> None:
     assert all(r.resolved for c in doc.clauses for r in c.refs)
 
 
+def test_a_list_nested_four_spaces_after_the_items_opening_paragraph() -> None:
+    """The item's own text first, indented as the list under it: all of it is the item's."""
+    text = ("16.  **Export**\n\n17.  **Arbitration**\n    \n"
+            "    Certain portions of this Section 17 are an agreement to arbitrate.\n    \n"
+            "    1.  **Disputes**. Any claim is a Dispute.\n        \n"
+            "        1.  **First - Try to Resolve**. Send us a notice first.\n            \n"
+            "        2.  **Arbitration**. If Section 17.1.1 fails, see Section 18.\n\n"
+            "18.  **Notices** go to the address in Section 17.1.\n")
+    doc = parse_document(text, "terms.md")
+    clauses = {c.id: c for c in doc.clauses}
+    assert list(clauses) == ["16", "17", "17.1", "17.1.1", "17.1.2", "18"]
+    assert clauses["17"].text.startswith("Certain portions of this Section 17")
+    line = clauses["17.1.2"].span.start_line
+    assert text.split("\n")[line - 1].lstrip().startswith("2.  **Arbitration**")
+    assert all(r.resolved for c in doc.clauses for r in c.refs)
+
+
 def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
     """"Article 40 of the Digital Services Act", then "described in Article 40": the
     same law's; but a clause of the document's own keeps its number, and an
