@@ -66,6 +66,10 @@ from termslint import parse_refs as refs
 
 _LINE_BREAKERS = str.maketrans({c: " " for c in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"})
 _LINE_BREAKER = cache.regex("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# A line of only spaces, some of them non-breaking ("\u00a0   " between the
+# paragraphs of a page converted from HTML): blank to a reader, but not to
+# CommonMark, which would join the paragraphs around it.
+_WIDE_SPACE_LINE = cache.regex(r"^[^\S\n]*[\u00a0\u2007\u202f\u3000][^\S\n]*$", re.MULTILINE)
 # Built once: markdown-it's rule chains are compiled in the constructor.
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
@@ -83,6 +87,11 @@ _PLAIN_RUN_IN = cache.regex(r"([A-Z][\w'’&/-]*(?: [\w'’&/-]+){0,6})\. (?=[A-
 # --- phase 1: tokens -> events ------------------------------------------------
 
 
+# "1 Agreement Acceptance. You accept ...": a short Title Case run-in title after a
+# number without its dot, then a sentence (or nothing: "5 Book Distribution Rights.").
+_DOTLESS_RUN_IN = cache.regex(
+    r"(\d{1,2})[ \u00a0]([A-Z][\w’'&/-]*[,;]?(?:[ \u00a0](?:[A-Z][\w’'&/-]*[,;]?|of|and|or|the|to|for|in|on|a|an|with|by|&)){0,11})"
+    r"[.:](?:[ \u00a0]+[A-Z(“\"]|[ \u00a0]*$)")
 _LIST_LINE = cache.regex(r"^\d{1,3}[.)][ \t]", re.MULTILINE)
 
 
@@ -469,8 +478,8 @@ class _Walker:
             if k and not _can_split(lines[k - 1].text):
                 continue
             lab = parse_label(ln.text, c)
-            if lab is None and len(lines) == 1 and c == "para":
-                lab = self._dotless_heading(ln.text)
+            if lab is None and k == 0 and c == "para":
+                lab = self._dotless_heading(ln.text, alone=len(lines) == 1)
             if lab is None and k == 0 and ctx == "para" and ln.strong and ln.strong[0][0] == 0:
                 lab = parse_label(ln.text, "bold")
                 if lab is None:
@@ -530,12 +539,15 @@ class _Walker:
                 return node
         return None
 
-    def _dotless_heading(self, text: str) -> Label | None:
-        """"10 Representations, Warranties and Disclaimers" alone on its line: a PDF
-        export's heading that lost its dot. Taken only where it continues the
+    def _dotless_heading(self, text: str, alone: bool) -> Label | None:
+        """"10 Representations, Warranties and Disclaimers" alone on its line, or
+        "1 Agreement Acceptance. You accept ..." opening a paragraph: a PDF
+        export's number that lost its dot. Taken only where it continues the
         numbering (1, or one past the last top-level number), so that "37 Albert
         Embankment" in an address stays text."""
-        label = parse_label(text, "para", alone=True)
+        label = parse_label(text, "para", alone=True) if alone else None
+        if label is None and (m := _DOTLESS_RUN_IN.match(text)) is not None:
+            label = Label("dotted", (m.group(1),), m.group(1), m.end(1))
         if label is None or label.kind != "dotted" or len(label.parts) != 1 or not label.parts[0].isdigit():
             return None
         last = self._last_numbered()
@@ -676,6 +688,8 @@ def parse_document(text: str, path: str) -> Document:
     # one space each, so every offset and column stays the same.
     if _LINE_BREAKER.search(text):
         text = text.translate(_LINE_BREAKERS)
+    if "\u00a0" in text or "\u2007" in text or "\u202f" in text or "\u3000" in text:
+        text = _WIDE_SPACE_LINE.sub(lambda m: " " * len(m.group()), text)  # same length: offsets stay
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

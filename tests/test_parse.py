@@ -240,6 +240,26 @@ def test_a_list_nested_four_spaces_after_the_items_opening_paragraph() -> None:
     assert all(r.resolved for c in doc.clauses for r in c.refs)
 
 
+def test_a_number_that_lost_its_dot_opens_a_run_in_title() -> None:
+    """PDF and HTML exports: "1 Agreement Acceptance. You accept ...", with a
+    non-breaking space here and there, and "blank" lines that hold one."""
+    nbsp = "\u00a0"
+    text = (f"# Terms\n\nThese terms apply.\n{nbsp}  \n"
+            "1 Agreement Acceptance. You accept these terms by using the Program.\n\n"
+            f"2{nbsp}Changes to Terms; Termination.{nbsp} We may change Section 1.\n\n"
+            "2.1 Notice. We will tell you first.\n\n"
+            "3 Warranty, Rights and Obligations. (a) Each party warrants its authority.\n\n"
+            "5 Days. After five days, see Section 3.\n")
+    doc = parse_document(text, "terms.md")
+    clauses = {c.id: c for c in doc.clauses}
+    assert list(clauses) == ["preamble", "1", "2", "2.1", "3"]
+    assert clauses["1"].title == "Agreement Acceptance"
+    assert clauses["2"].text.startswith("Changes to Terms; Termination.")
+    # "5 Days." does not continue the numbering (3): it stays the text of clause 3
+    assert clauses["3"].text.endswith("After five days, see Section 3.")
+    assert all(r.resolved for c in doc.clauses for r in c.refs)
+
+
 def test_a_number_once_given_to_a_law_stays_the_laws() -> None:
     """"Article 40 of the Digital Services Act", then "described in Article 40": the
     same law's; but a clause of the document's own keeps its number, and an
