@@ -1282,7 +1282,7 @@ _CONDITION_REACH = 300
 # An opt-out that asks the company to stop a use ("ask us to stop using",
 # "request that we not use"), unlike a right listed in general terms
 # ("withdraw your consent to such processing").
-_STOP_USE = cache.regex(r"\b(?:stop|not|cease|prevent)\b", re.IGNORECASE)
+_STOP_USE = cache.regex(r"\b(?:stop|not|cease|prevent|exclude|whether|limit|restrict)\b", re.IGNORECASE)
 # "... when you give us consent to do so" after a verb of use: "do so" is that use.
 _ASKED_TO = cache.regex(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
 _USE_VERB = cache.regex(r"\b(?:use|uses|using|disclose|discloses|share|shares|sell|sells|transfer|transfers|process|processes|publish|publishes|display|displays)\b")

@@ -459,6 +459,39 @@ def test_a_defined_purpose_brings_what_its_definition_names(engine: EmbeddedEngi
     assert codes("providing the Platform and keeping it secure") == []
 
 
+OPT_OUTS = [
+    "You can change this in Settings > Privacy > Model improvement.",
+    "If you'd rather we didn't, you can let us know at privacy@acme.example.",
+    "Users can choose to exclude their content from training.",
+    "This is on by default, but you can switch it off.",
+    "Admins can manage this setting for their organisation.",
+    "You can withdraw from model training at any time.",
+    "Don't want this? Turn off \"Improve the model for everyone\".",
+    "You can control whether your content is used for training via the AI settings page.",
+    "You can limit this use by adjusting your sharing preferences.",
+    "You may revoke this permission at any time.",
+    "You can prevent this by marking your content as private.",
+]
+NOT_OPT_OUTS = [
+    "The only way to stop this is to close your account.",
+    "You cannot opt out of this use.",
+    "You may withdraw your consent to the processing of your personal data.",
+    "We limit access to your content to authorised staff.",
+    "You can prevent unauthorised access by using a strong password.",
+    "Admins can manage billing for their organisation.",
+    "If you would rather we didn't, that is unfortunately not possible.",
+    "You can stop this by deleting your content and your account.",
+    "We restrict the use of your content to our own models.",
+]
+
+
+@pytest.mark.parametrize("choice", OPT_OUTS + NOT_OPT_OUTS)
+def test_the_ways_to_say_opt_out(choice: str, engine: EmbeddedEngine, policies: PolicySet) -> None:
+    codes = codes_of(f"# Terms\n\n## 4. AI\n\nWe may use your content to train our AI models. {choice}\n",
+                     engine, policies)
+    assert codes == ([] if choice in OPT_OUTS else ["TL101"])
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
