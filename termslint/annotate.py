@@ -1607,19 +1607,20 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), a, ctx)
                 if named:
                     inherited = {named[-1].name}
-            elif (source is None and not prev and s0 > 0 and (use := _USE_PRONOUN.search(low, a, b)) is not None
+            elif (source is None and not prev and a > 0 and (use := _USE_PRONOUN.search(low, a, b)) is not None
                   and not _FEEDBACK_WORDS.search(low, s0, use.start())):
                 # "You may upload recordings of your lessons. We may use them to
-                # train ...": "them" is what the sentence before ended on. (Not
-                # anything further back: "If you submit ideas, you give us
-                # permission to use them" is about the ideas.)
-                named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), s0, ctx)
-                if named and len(_WORD.findall(text, named[-1].end, s0)) <= 6 and not _SENTENCE_END.search(
-                        text, named[-1].end, max(named[-1].end, s0 - 2)):
+                # train ...": "them" is what the sentence (or the part of this
+                # one) before ended on: "Your prompts stay yours: we don't train
+                # on them". (Not anything further back: "If you submit ideas, you
+                # give us permission to use them" is about the ideas.)
+                named = _find_data(text, low, max(0, a - _CONDITION_REACH), a, ctx)
+                if named and len(_WORD.findall(text, named[-1].end, a)) <= 6 and not _SENTENCE_END.search(
+                        text, named[-1].end, max(named[-1].end, a - 2)):
                     inherited = {named[-1].name}
                 elif (_ALSO_USE.search(low, a, use.end()) and (used := [
                         d for d in named if _USED_BEFORE.search(low, max(0, d.start - 12), d.start)
-                        and not _SENTENCE_END.search(text, d.end, max(d.end, s0 - 2))])):
+                        and not _SENTENCE_END.search(text, d.end, max(d.end, a - 2))])):
                     # "We use your CV and interview recordings to assess your
                     # application. We may also use them to train ...": what the
                     # sentence before used, though a list or a purpose followed it.
