@@ -230,10 +230,12 @@ def test_imperatives_under_a_restriction_title_forbid_the_user(vocab: Vocabulary
 
     doc = parse_document(f"# Terms\n\n## 6. {title}\n\n"
                          "- Use any of our content for machine learning or artificial intelligence purposes.\n"
+                         "- Not to train any AI model using content posted on our site.\n"
                          "- We may use your content to train our models.\n", "t.md")
     annotate_document(doc, vocab)
     facts = doc.clauses[-1].facts
-    imperative = [f for f in facts if f.text.lstrip("- ").startswith("Use")]
+    imperative = [f for f in facts if f.text.lstrip("- ").startswith(("Use", "Not to"))]
+    assert len({f.text for f in imperative}) == 2
     assert imperative and all(f.modality == ("prohibition" if forbidden else "permission") for f in imperative)
     assert all(f.actor == ("user" if forbidden else "company") for f in imperative)
     # A sentence with its own subject keeps it, whatever the title.
