@@ -949,6 +949,7 @@ class _Context:
     feedback_terms: re.Pattern[str] | None = None  # terms defined as feedback ("Submissions": ideas, suggestions)
     purpose_terms: dict[str, frozenset[str]] = field(default_factory=dict)  # "Permitted Purposes" -> what it names
     purpose_defined: re.Pattern[str] | None = None  # those terms, case-sensitive
+    ai_texts: dict[str, bool] = field(default_factory=dict)  # a clause's text -> whether it speaks of AI training
 
 
 _PAREN_ALIASES = cache.regex(
@@ -1115,6 +1116,21 @@ _PURPOSE_TERM = cache.regex(r"\bPurposes?$", re.IGNORECASE)
 def _purposes_named(definition: str, vocab: Vocabulary) -> frozenset[str]:
     low = lower_same_length(definition)
     return frozenset(name for name, concept in vocab.purposes.items() if concept.find(definition, low))
+
+
+# "used for training", "for training purposes": whose training, the clause says.
+_BARE_TRAINING = cache.regex(
+    r"\b(?:used|use|uses|using)\s+(?:[\w'’-]+\s+){0,3}?(?:for|in)\s+(?:any\s+)?training\b(?!\s+(?:of|for)\s+(?:staff|employees|agents|personnel))"
+    r"|\bfor\s+training\s+purposes\b")
+
+
+def _speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
+    """Whether `text` (a clause) names AI training somewhere (cached: asked only of bare "training")."""
+    known = ctx.ai_texts.get(text)
+    if known is None:
+        ai = ctx.vocab.purposes.get("ai_training")
+        known = ctx.ai_texts[text] = bool(ai is not None and ai.find(text, low))
+    return known
 
 
 def _term_purposes(text: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
@@ -1485,6 +1501,11 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         if k in vocab.trigger_concepts:
             found[k] = c.find(text, low, s0, s1)
     by_term = _term_purposes(text, s0, s1, ctx)
+    if not found.get("purpose:ai_training") and (bare := _BARE_TRAINING.search(low, s0, s1)) is not None \
+            and _speaks_of_ai(text, low, ctx):
+        # "Enterprise customers' data is never used for training." in a clause about
+        # training models: the models' training, not staff's.
+        by_term.append(_Mention("purpose", "ai_training", bare.start(), bare.end()))
     if cand is not None and GRANT not in cand and not any(found.values()) and not by_term:
         return []  # only purposes recorded beside others, such as providing_service
     for k, _, _, c in keys:
