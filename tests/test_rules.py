@@ -492,6 +492,28 @@ def test_the_ways_to_say_opt_out(choice: str, engine: EmbeddedEngine, policies: 
     assert codes == ([] if choice in OPT_OUTS else ["TL101"])
 
 
+OPT_INS = [
+    "With your permission, we may use your recordings to train our speech models.",
+    "We will only use your photos for AI training where you have given us your express consent.",
+    "We use your prompts to train our models only when you turn on \"Help improve Acme\".",
+    "Your data is used to train AI only after you have expressly agreed to it.",
+    "Upon your request, we may use your uploads to fine-tune a private model for you.",
+    "By ticking the box, you let us use your voice recordings to improve our assistant.",
+]
+NOT_OPT_INS = [
+    "By using the Services, you agree that we may use your content to train our AI models.",
+    "We may use your content to train our AI models. We will delete your account at your request.",
+    "We may use your content to train our AI models. By ticking the box at sign-up, you accept these Terms.",
+    "By clicking \"I agree\", you allow us to use your content to train our models.",
+]
+
+
+@pytest.mark.parametrize("use", OPT_INS + NOT_OPT_INS)
+def test_the_ways_to_ask_first(use: str, engine: EmbeddedEngine, policies: PolicySet) -> None:
+    codes = codes_of(f"# Terms\n\n## 4. AI\n\n{use}\n", engine, policies)
+    assert codes == ([] if use in OPT_INS else ["TL101"])
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
