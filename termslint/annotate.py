@@ -982,6 +982,8 @@ _FEEDBACK_KINDS = cache.regex(r"\b(?:suggestions?|ideas?|feedback|recommendation
 # What a definition leaves out: "Content means ..., but does not include Feedback".
 _DEFINITION_CUT = cache.regex(r"\b(?:excluding|excludes|but\s+(?:does|shall)\s+not\s+include|does\s+not\s+include|other\s+than)\b",
                               re.IGNORECASE)
+_SET_APART = cache.regex(r"\b(?:separate\s+(?:and\s+apart\s+)?from|apart\s+from|in\s+addition\s+to|other\s+than)\s+[^,;]{0,80}[,;]",
+                         re.IGNORECASE)
 _POSTED_KINDS = cache.regex(r"\b(?:photo(?:graph)?s|images|pictures|graphics|videos|recordings|posts|music|songs|user\s+content)\b",
                             re.IGNORECASE)
 
@@ -997,7 +999,9 @@ def _is_feedback_definition(term: str, text: str) -> bool:
     named = before + " " + (body[: cut.start()] if cut else body)
     if len({w.lower().rstrip("s") for w in _FEEDBACK_KINDS.findall(named)}) < 2:
         return False
-    return not _POSTED_KINDS.search(named)
+    # ("Separate and apart from the User Content you provide, you can submit ideas ...":
+    # what it is set apart from is not in it)
+    return not _POSTED_KINDS.search(_SET_APART.sub(" ", named))
 
 
 def categorize_definition(term: str, text: str, vocab: Vocabulary) -> str | None:
@@ -1610,14 +1614,18 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
             # "it", "such data": the data named just before. (Not "such feedback":
             # feedback is under its own licence, whatever was named before.)
             source = facts[-1] if facts else None
-            if source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b):
+            if (source is None and prev and vocab.pronouns is not None and vocab.pronouns.search(text, a, b)
+                    and not (_FEEDBACK_OFFER.search(low, s0, b) and not _THAT_CONTENT.search(low, a, b))):
+                # (not after feedback: "if you provide feedback or suggestions, we can
+                # use them without any restriction" is about the feedback; "such
+                # content" still names content)
                 source = prev[-1]
                 # "We may de-identify the information we collect. We may use such data
-                # for any purpose": "such data" is what a sentence after the last fact
-                # made de-identified (only then: the nearest data named is too often
-                # not what "such data" stands for).
+                # for any purpose": "such data" is what a sentence (or the part of this
+                # one) after the last fact made de-identified (only then: the nearest
+                # data named is too often not what "such data" stands for).
                 if _DATA_PRONOUN.search(low, a, b):
-                    between = _deidentified_between(text, low, max(source.sentence[1], s0 - _CONDITION_REACH), s0, ctx)
+                    between = _deidentified_between(text, low, max(source.sentence[1], a - _CONDITION_REACH), a, ctx)
                     if between is not None:
                         inherited, inherited_conds = between
                         source = None
@@ -1626,7 +1634,13 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 # licence to use that content ...": the content named just before
                 # (in this sentence or the one before), though no use was stated.
                 named = _find_data(text, low, max(0, s0 - _CONDITION_REACH), a, ctx)
-                if named:
+                between = (_deidentified_between(text, low, max(0, a - _CONDITION_REACH), a, ctx)
+                           if named and _DATA_PRONOUN.search(low, a, b) else None)
+                if between is not None:
+                    # "We may create de-identified data from your content, and use that
+                    # data for any purpose": what was made de-identified
+                    inherited, inherited_conds = between
+                elif named:
                     inherited = {named[-1].name}
             elif (source is None and not prev and a > 0 and (use := _USE_PRONOUN.search(low, a, b)) is not None
                   and not _FEEDBACK_WORDS.search(low, s0, use.start())):
@@ -1760,6 +1774,9 @@ _USE_PRONOUN = cache.regex(
 # and "them" after "If you send us ideas" is the ideas.
 _FEEDBACK = r"(?:feedback|suggestions|ideas|proposals|recommendations)"
 _FEEDBACK_WORDS = cache.regex(rf"\b(?:{_FEEDBACK}|comments)\b")
+_FEEDBACK_OFFER = cache.regex(
+    rf"\b(?:if|when|where|should)\s+you\s+(?:\w+\s+){{0,3}}?(?:provide|send|submit|give|share|offer|volunteer)\w*\s+"
+    rf"(?:us\s+)?(?:with\s+)?(?:any\s+)?{_FEEDBACK}\b")
 _FEEDBACK_POINTER = cache.regex(rf"\b(?:such|this|that|these|those|the|any|your)\s+{_FEEDBACK}\b")
 # "We may also use them": the data the sentence before used.
 _ALSO_USE = cache.regex(r"\balso\s+(?:use|process|analy[sz]e)\b")

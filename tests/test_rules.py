@@ -514,6 +514,20 @@ def test_the_ways_to_ask_first(use: str, engine: EmbeddedEngine, policies: Polic
     assert codes == ([] if use in OPT_INS else ["TL101"])
 
 
+def test_feedback_stays_feedback(engine: EmbeddedEngine, policies: PolicySet) -> None:
+    # "them" after an offer of feedback is the feedback, not the photos before it
+    assert codes_of("# Terms\n\n## 7. Feedback\n\nWe may use your photos to improve the Service. If you provide "
+                    "feedback or suggestions, we can use them without any restriction.\n", engine, policies) == []
+    # what a definition sets its term apart from is not in it
+    submissions = ("# Terms\n\n## 5. Submissions\n\nSeparate and apart from the User Content you provide, you can "
+                   "submit comments, feedback, suggestions, ideas, drawings or other materials relating to the Company "
+                   '(collectively, "Submissions"). The Company shall be entitled to the unrestricted use of any '
+                   "Submissions for any purpose, and you grant it a perpetual, irrevocable licence to them.\n")
+    assert codes_of(submissions, engine, policies) == []
+    assert "TL102" in codes_of(submissions.replace("Separate and apart from the User Content you provide, you",
+                                                   "You can upload photos, and you"), engine, policies)
+
+
 def test_builtin_rules_live_in_the_builtin_dir(policies: PolicySet) -> None:
     for doc in policies.rules.values():
         assert Path(doc.source).resolve().parent == builtin_policy_dir()
