@@ -1300,8 +1300,9 @@ _RESTRICTIVE_RELATIVE = cache.regex(r"(?<![,;(])\s(?:which|that)\s+$")
 # statement just before, not one a page earlier in a long clause.
 _CONDITION_REACH = 300
 # An opt-out that asks the company to stop a use ("ask us to stop using",
-# "request that we not use"), unlike a right listed in general terms
-# ("withdraw your consent to such processing").
+# "request that we not use", "exclude your content", "control whether your
+# content is used"), unlike a right listed in general terms ("withdraw your
+# consent to such processing").
 _STOP_USE = cache.regex(r"\b(?:stop|not|cease|prevent|exclude|whether|limit|restrict)\b", re.IGNORECASE)
 # "... when you give us consent to do so" after a verb of use: "do so" is that use.
 _ASKED_TO = cache.regex(r"\b(?:consent|permission|authori[sz]ation|ask|asks|asked|instruct\w*|direct\w*|allow\w*|request\w*)(?:\s+us)?\s+$")
@@ -1504,19 +1505,20 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     for k, _, _, c in keys:
         if k in vocab.trigger_concepts:
             found[k] = c.find(text, low, s0, s1)
-    by_term = _term_purposes(text, s0, s1, ctx)
+    # Purposes that no concept's pattern names: a defined term's, and bare "training".
+    implied = _term_purposes(text, s0, s1, ctx)
     if not found.get("purpose:ai_training") and (bare := _BARE_TRAINING.search(low, s0, s1)) is not None \
             and _speaks_of_ai(text, low, ctx):
         # "Enterprise customers' data is never used for training." in a clause about
         # training models: the models' training, not staff's.
-        by_term.append(_Mention("purpose", "ai_training", bare.start(), bare.end()))
-    if cand is not None and GRANT not in cand and not any(found.values()) and not by_term:
+        implied.append(_Mention("purpose", "ai_training", bare.start(), bare.end()))
+    if cand is not None and GRANT not in cand and not any(found.values()) and not implied:
         return []  # only purposes recorded beside others, such as providing_service
     for k, _, _, c in keys:
         if k not in found:
             found[k] = c.find(text, low, s0, s1)
     purposes = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "purpose" for a, b in found[k]]
-    purposes += by_term
+    purposes += implied
     conditions = [_Mention(kind, n, a, b) for k, kind, n, _ in keys if kind == "condition" for a, b in found[k]]
     skip_grant = cand is not None and GRANT not in cand
     if not purposes and not conditions:
