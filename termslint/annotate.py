@@ -885,11 +885,30 @@ def _purpose_columns(header: Sequence[str]) -> _PurposeColumns | None:
     return _PurposeColumns(min(cols), max(cols), basis)
 
 
+# A column that answers, row by row, whether the data is used for AI training:
+# "| Feature | Data used | Used to train models? |" with "Yes" or "No" cells.
+_AI_QUESTION_HEADER = cache.regex(
+    r"^[\W_]*(?:(?:is\s+it\s+|are\s+they\s+)?used\s+(?:to|for)\s+(?:train|training|improv\w*\s+(?:our\s+)?(?:models?|AI))"
+    r"|(?:AI|model)\s+training)\b[^|]{0,30}\?", re.IGNORECASE)
+_ANSWER = cache.regex(r"[\W_]*(yes|no)\b", re.IGNORECASE)
+
+
+def _answer_columns(header: Sequence[str]) -> tuple[int, int] | None:
+    """(data column, answer column) of a table that answers whether data trains AI; else None."""
+    answer = next((k for k, h in enumerate(header) if _AI_QUESTION_HEADER.search(h)), None)
+    if answer is None:
+        return None
+    data = next((k for k, h in enumerate(header) if k != answer and _DATA_HEADER.search(h)), None)
+    return None if data is None else (data, answer)
+
+
 @dataclass(slots=True)
 class _Sentences:
     spans: list[tuple[int, int]]
     rows: set[tuple[int, int]] = field(default_factory=set)  # sentences that are a purpose-table row
     consent: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # row -> its "Consent" cell
+    # row of an answer table -> (the data cell, the answer cell, whether it answers "yes")
+    answers: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int], bool]] = field(default_factory=dict)
 
 
 def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: Mapping[int, bool]) -> _Sentences:
@@ -899,10 +918,13 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: M
     # The header is the table's first row with text: tables converted from HTML
     # often have an empty Markdown header and their real header as the first row.
     tables: dict[int, _PurposeColumns | None] = {}
+    answering: dict[int, tuple[int, int] | None] = {}
     header: set[tuple[int, int]] = set()
     for r in rows:
         if r.table not in tables:
-            tables[r.table] = _purpose_columns([text[a:b] for a, b in r.cells])
+            cells = [text[a:b] for a, b in r.cells]
+            tables[r.table] = _purpose_columns(cells)
+            answering[r.table] = _answer_columns(cells) if tables[r.table] is None else None
             header.add((r.table, r.index))
     out = _Sentences([])
     breaks = sorted(blocks)  # each segment takes its own by bisection: a long table is not quadratic
@@ -916,6 +938,14 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: M
         plain(pos, r.start)
         pos = r.end
         cols = tables[r.table] if (r.table, r.index) not in header else None
+        ans = answering[r.table] if (r.table, r.index) not in header else None
+        if ans is not None and max(ans) < len(r.cells):
+            (d0, d1), (c0, c1) = r.cells[ans[0]], r.cells[ans[1]]
+            yes = _ANSWER.match(text, c0, c1)
+            if yes is not None and text[d0:d1].strip():
+                out.spans.append((r.start, r.end))
+                out.answers[(r.start, r.end)] = ((d0, d1), (c0, c1), yes.group(1).lower() == "yes")
+                continue
         if cols is None or cols.last >= len(r.cells):
             plain(r.start, r.end)
             continue
@@ -2089,6 +2119,10 @@ def _analyse(text: str, ctx: _Context, skip_before: int = 0, use_prefilter: bool
                 j += 1
             # "for the Permitted Purposes": the purposes are in the term's definition
             trig = trig or (ctx.purpose_defined is not None and ctx.purpose_defined.search(text, s0, s1) is not None)
+        answer = sentences.answers.get((s0, s1))
+        if answer is not None:
+            facts += _answer_row_fact(text, low, (s0, s1), answer, ctx)
+            continue
         elaborates = bool(facts) and _ELABORATES.match(low, s0) is not None
         if not trig and not elaborates:
             continue
@@ -2124,6 +2158,26 @@ def _mask_ai_in_names(text: str, low: str, ctx: _Context) -> str:
     for a, b in spans:
         chars[a:b] = "x" * (b - a)
     return "".join(chars)
+
+
+def _answer_row_fact(text: str, low: str, row: tuple[int, int],
+                     answer: tuple[tuple[int, int], tuple[int, int], bool], ctx: _Context) -> list[_RawFact]:
+    """A row of a table that answers "Used to train models?": "| Your messages | Yes, unless
+    you turn it off in Settings |" lets the company train on the messages, with the
+    choices its answer names; "No" is a promise."""
+    (d0, d1), (c0, c1), yes = answer
+    data = _find_data(text, low, d0, d1, ctx, owned=True)
+    if not data:
+        return []
+    conds = [_Mention("condition", n, a, b) for n, c in ctx.vocab.conditions.items() for a, b in c.find(text, low, c0, c1)]
+    word = _ANSWER.match(text, c0, c1)
+    assert word is not None  # the row was taken for its answer
+    modality = PERMISSION if yes else PROHIBITION
+    partial, data_terms = (False, list[str]()) if yes else _partial(text, data, ctx.vocab)
+    return [_RawFact(modality=modality, actor=COMPANY, data={d.name for d in data}, purposes={"ai_training"},
+                     conditions={c.name for c in conds}, license=None,
+                     evidence=[*data, _Mention("purpose", "ai_training", word.start(1), word.end(1)), *conds],
+                     sentence=row, partial=partial, data_terms=data_terms, beneficiaries={COMPANY})]
 
 
 # What a data column of a chatbot's purpose table calls the user's content,

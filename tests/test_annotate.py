@@ -561,6 +561,23 @@ def test_a_chatbot_table_row_lists_content_without_naming_its_owner(vocab: Vocab
     assert ai_data("Usage data, log files") == [["service_generated_data"]]
 
 
+def test_a_table_that_answers_whether_data_trains_ai(vocab: Vocabulary) -> None:
+    """"| Data used | Used to train models? |": "Yes" is a use for AI training, with the
+    choices its cell names, and "No" a promise; a row without data says nothing."""
+    table = ("# How we use your data\n\n| Feature | Data used | Used to train models? |\n| --- | --- | --- |\n"
+             "| Smart replies | Your messages | Yes, unless you turn it off in Settings |\n"
+             "| Spam filter | Message metadata | Yes |\n| Photo search | Your photos | No |\n| Themes | None | No |\n")
+    (clause,) = _parsed(table, vocab).clauses
+    rows = [(f.modality, f.data, f.conditions, f.span.start_line if f.span else None)
+            for f in clause.facts if f.data]
+    assert rows == [
+        ("permission", ["customer_content"], ["opt_out_available"], 5),
+        ("permission", ["service_generated_data"], [], 6),
+        ("prohibition", ["customer_content"], [], 7),
+    ]
+    assert all(f.purposes == ["ai_training"] for f in clause.facts)
+
+
 def test_other_tables_are_read_cell_by_cell_and_row_by_row(vocab: Vocabulary) -> None:
     """A table without purpose and data columns: the data in a row's last cell
     never joins the use in the next row's first cell."""
