@@ -907,8 +907,8 @@ class _Sentences:
     spans: list[tuple[int, int]]
     rows: set[tuple[int, int]] = field(default_factory=set)  # sentences that are a purpose-table row
     consent: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # row -> its "Consent" cell
-    # row of an answer table -> (the data cell, the answer cell, whether it answers "yes")
-    answers: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int], bool]] = field(default_factory=dict)
+    # row of an answer table -> (its data cell, its answer cell, the "Yes" or "No" that opens it)
+    answers: dict[tuple[int, int], tuple[tuple[int, int], tuple[int, int], re.Match[str]]] = field(default_factory=dict)
 
 
 def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: Mapping[int, bool]) -> _Sentences:
@@ -941,10 +941,10 @@ def _sentences(text: str, vocab: Vocabulary, rows: Sequence[TableRow], blocks: M
         ans = answering[r.table] if (r.table, r.index) not in header else None
         if ans is not None and max(ans) < len(r.cells):
             (d0, d1), (c0, c1) = r.cells[ans[0]], r.cells[ans[1]]
-            yes = _ANSWER.match(text, c0, c1)
-            if yes is not None and text[d0:d1].strip():
+            word = _ANSWER.match(text, c0, c1)
+            if word is not None and text[d0:d1].strip():
                 out.spans.append((r.start, r.end))
-                out.answers[(r.start, r.end)] = ((d0, d1), (c0, c1), yes.group(1).lower() == "yes")
+                out.answers[(r.start, r.end)] = ((d0, d1), (c0, c1), word)
                 continue
         if cols is None or cols.last >= len(r.cells):
             plain(r.start, r.end)
@@ -2161,17 +2161,16 @@ def _mask_ai_in_names(text: str, low: str, ctx: _Context) -> str:
 
 
 def _answer_row_fact(text: str, low: str, row: tuple[int, int],
-                     answer: tuple[tuple[int, int], tuple[int, int], bool], ctx: _Context) -> list[_RawFact]:
+                     answer: tuple[tuple[int, int], tuple[int, int], re.Match[str]], ctx: _Context) -> list[_RawFact]:
     """A row of a table that answers "Used to train models?": "| Your messages | Yes, unless
     you turn it off in Settings |" lets the company train on the messages, with the
     choices its answer names; "No" is a promise."""
-    (d0, d1), (c0, c1), yes = answer
+    (d0, d1), (c0, c1), word = answer
     data = _find_data(text, low, d0, d1, ctx, owned=True)
     if not data:
         return []
     conds = [_Mention("condition", n, a, b) for n, c in ctx.vocab.conditions.items() for a, b in c.find(text, low, c0, c1)]
-    word = _ANSWER.match(text, c0, c1)
-    assert word is not None  # the row was taken for its answer
+    yes = word.group(1).lower() == "yes"
     modality = PERMISSION if yes else PROHIBITION
     partial, data_terms = (False, list[str]()) if yes else _partial(text, data, ctx.vocab)
     return [_RawFact(modality=modality, actor=COMPANY, data={d.name for d in data}, purposes={"ai_training"},
@@ -2183,8 +2182,8 @@ def _answer_row_fact(text: str, low: str, row: tuple[int, int],
 # What a data column of a chatbot's purpose table calls the user's content,
 # with no "your" before it: "| Training our AI models | Prompts, conversations |".
 _ROW_CONTENT = cache.regex(
-    r"(?:(?<=[|,;/])|(?<=\band\s))\s*(?:user\s+)?(?:prompts|inputs|outputs|conversations|chats|chat\s+history|messages|uploads"
-    r"|files|documents|recordings|transcripts|images|photos|videos|content)\b", re.IGNORECASE)
+    r"(?:(?<=[|,;/])|(?<=\band\s))\s*((?:user\s+)?(?:prompts|inputs|outputs|conversations|chats|chat\s+history|messages|uploads"
+    r"|files|documents|recordings|transcripts|images|photos|videos|content))\b", re.IGNORECASE)
 
 
 def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None, text: str, s0: int, s1: int) -> None:
@@ -2202,7 +2201,7 @@ def _table_row_facts(facts: list[_RawFact], consent: tuple[int, int] | None, tex
         if ("ai_training" in f.purposes and "customer_content" not in f.data
                 and (m := _ROW_CONTENT.search(text, s0, s1)) is not None):
             f.data.add("customer_content")
-            f.evidence.append(_Mention("data", "customer_content", m.end() - len(m.group().lstrip()), m.end()))
+            f.evidence.append(_Mention("data", "customer_content", m.start(1), m.end(1)))
         if consent is not None and f.purposes:
             f.conditions.add("opt_in_consent")
             f.evidence.append(_Mention("condition", "opt_in_consent", *consent))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -334,6 +334,11 @@ def codes_of(markdown: str, engine: EmbeddedEngine, policies: PolicySet) -> list
     return [f.code for f in findings_of(markdown, engine, policies)]
 
 
+def codes_in(template: str, engine: EmbeddedEngine, policies: PolicySet) -> Callable[[str], list[str]]:
+    """`codes_of` for the documents `template` makes with its one "{}" filled in."""
+    return lambda part: codes_of(template.format(part), engine, policies)
+
+
 def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_content(
         engine: EmbeddedEngine, policies: PolicySet) -> None:
     def tl1(uses: str) -> list[tuple[str, str | None, str]]:
@@ -352,12 +357,11 @@ def test_training_on_other_data_named_in_the_same_sentence_is_not_training_on_co
 
 
 def test_such_data_after_de_identification_is_de_identified(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(middle: str) -> list[str]:
-        return codes_of(
-            "# Privacy\n\n## 1. Use\n\nWe may use your contact details to send you newsletters. "
-            f"{middle} We may use such information for any purpose.\n",
-            engine, policies,
-        )
+    codes = codes_in(
+        "# Privacy\n\n## 1. Use\n\nWe may use your contact details to send you newsletters. "
+        "{} We may use such information for any purpose.\n",
+        engine, policies,
+    )
 
     assert "TL102" not in codes("We may aggregate or de-identify the information we collect about you.")
     # "such information" after a sentence that de-identifies nothing is still the personal data before it.
@@ -379,38 +383,23 @@ def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngi
     assert codes("We will never use your Content to train AI.") == []
 
 
-def test_leaving_the_service_is_no_opt_out(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(choice: str) -> list[str]:
-        return codes_of(
-            f"# Terms\n\n## 4. Model training\n\nAcme may use Customer Content to train its AI models. {choice}\n",
-            engine, policies,
-        )
-
-    assert codes("You can stop this use at any time in Settings.") == []
-    assert codes("The only way to stop this use is to close your account.") == ["TL101"]
-    assert codes("You can prevent it by deleting your account.") == ["TL101"]
-    assert codes("You cannot opt out of this use.") == ["TL101"]
-
-
 def test_such_feedback_is_not_the_content_named_before(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(pointer: str) -> list[str]:
-        return codes_of(
-            "# Terms\n\n## 7. Content and feedback\n\nWe may use your photos to improve the Service. "
-            f"If you send us feedback, you agree that Acme may use {pointer} for any purpose.\n",
-            engine, policies,
-        )
+    codes = codes_in(
+        "# Terms\n\n## 7. Content and feedback\n\nWe may use your photos to improve the Service. "
+        "If you send us feedback, you agree that Acme may use {} for any purpose.\n",
+        engine, policies,
+    )
 
     assert codes("such feedback") == []
     assert codes("such content") == ["TL102"]
 
 
 def test_an_opt_out_may_name_the_use_by_its_broad_purpose(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(choice: str) -> list[str]:
-        return codes_of(
-            "# Terms\n\n## 4. Content analysis\n\nOur systems may analyse your Content using techniques such as "
-            f"machine learning in order to improve our Services. {choice}\n",
-            engine, policies,
-        )
+    codes = codes_in(
+        "# Terms\n\n## 4. Content analysis\n\nOur systems may analyse your Content using techniques such as "
+        "machine learning in order to improve our Services. {}\n",
+        engine, policies,
+    )
 
     assert codes("You may opt out of content analysis in your privacy settings.") == []
     # opting out of marketing is no choice over training
@@ -431,13 +420,12 @@ def test_how_a_model_is_built_is_no_promise_over_the_data(engine: EmbeddedEngine
 
 
 def test_a_number_ends_a_sentence_that_words_began(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(ages: str) -> list[str]:
-        return codes_of(
-            "# Notice\n\n## AI\n\nWe use publicly available information to develop and improve "
-            f"artificial intelligence. This includes public posts and photos {ages}. We do not use the content "
-            "of your private messages to train our AI.\n",
-            engine, policies,
-        )
+    codes = codes_in(
+        "# Notice\n\n## AI\n\nWe use publicly available information to develop and improve "
+        "artificial intelligence. This includes public posts and photos {}. We do not use the content "
+        "of your private messages to train our AI.\n",
+        engine, policies,
+    )
 
     # "This includes public posts" adds the users' posts to the use ("18." is no
     # list number); the promise covers private messages only.
@@ -446,13 +434,12 @@ def test_a_number_ends_a_sentence_that_words_began(engine: EmbeddedEngine, polic
 
 
 def test_a_defined_purpose_brings_what_its_definition_names(engine: EmbeddedEngine, policies: PolicySet) -> None:
-    def codes(purposes: str) -> list[str]:
-        return codes_of(
-            '# Platform Terms\n\n## 1. Definitions\n\n"Customer Data" means any data that Customer submits to '
-            f'the Platform.\n\n"Permitted Purposes" means {purposes}.\n\n## 4. Processing\n\n'
-            "Company may process Customer Data for the Permitted Purposes.\n",
-            engine, policies,
-        )
+    codes = codes_in(
+        '# Platform Terms\n\n## 1. Definitions\n\n"Customer Data" means any data that Customer submits to '
+        'the Platform.\n\n"Permitted Purposes" means {}.\n\n## 4. Processing\n\n'
+        "Company may process Customer Data for the Permitted Purposes.\n",
+        engine, policies,
+    )
 
     assert codes("providing the Platform, improving the Platform and training artificial intelligence models") \
         == ["TL101"]
@@ -460,6 +447,7 @@ def test_a_defined_purpose_brings_what_its_definition_names(engine: EmbeddedEngi
 
 
 OPT_OUTS = [
+    "You can stop this use at any time in Settings.",
     "You can change this in Settings > Privacy > Model improvement.",
     "If you'd rather we didn't, you can let us know at privacy@acme.example.",
     "Users can choose to exclude their content from training.",
@@ -473,7 +461,9 @@ OPT_OUTS = [
     "You can prevent this by marking your content as private.",
 ]
 NOT_OPT_OUTS = [
+    "The only way to stop this use is to close your account.",
     "The only way to stop this is to close your account.",
+    "You can prevent it by deleting your account.",
     "You cannot opt out of this use.",
     "You may withdraw your consent to the processing of your personal data.",
     "We limit access to your content to authorised staff.",
@@ -483,13 +473,6 @@ NOT_OPT_OUTS = [
     "You can stop this by deleting your content and your account.",
     "We restrict the use of your content to our own models.",
 ]
-
-
-@pytest.mark.parametrize("choice", OPT_OUTS + NOT_OPT_OUTS)
-def test_the_ways_to_say_opt_out(choice: str, engine: EmbeddedEngine, policies: PolicySet) -> None:
-    codes = codes_of(f"# Terms\n\n## 4. AI\n\nWe may use your content to train our AI models. {choice}\n",
-                     engine, policies)
-    assert codes == ([] if choice in OPT_OUTS else ["TL101"])
 
 
 OPT_INS = [
@@ -508,10 +491,18 @@ NOT_OPT_INS = [
 ]
 
 
-@pytest.mark.parametrize("use", OPT_INS + NOT_OPT_INS)
-def test_the_ways_to_ask_first(use: str, engine: EmbeddedEngine, policies: PolicySet) -> None:
-    codes = codes_of(f"# Terms\n\n## 4. AI\n\n{use}\n", engine, policies)
-    assert codes == ([] if use in OPT_INS else ["TL101"])
+# A use for AI training, then what is or is not a choice over it (TL101 silent or not);
+# and uses that ask first, or only deem consent.
+GRANT = "We may use your content to train our AI models."
+CHOICES: list[tuple[str, list[str]]] = (
+    [(f"{GRANT} {c}", []) for c in OPT_OUTS] + [(f"{GRANT} {c}", ["TL101"]) for c in NOT_OPT_OUTS]
+    + [(u, []) for u in OPT_INS] + [(u, ["TL101"]) for u in NOT_OPT_INS])
+
+
+@pytest.mark.parametrize("body, expected", CHOICES)
+def test_the_ways_to_offer_a_choice(body: str, expected: list[str], engine: EmbeddedEngine,
+                                    policies: PolicySet) -> None:
+    assert codes_of(f"# Terms\n\n## 4. AI\n\n{body}\n", engine, policies) == expected
 
 
 def test_feedback_stays_feedback(engine: EmbeddedEngine, policies: PolicySet) -> None:
