@@ -67,9 +67,27 @@ _PAREN_DEF = cache.regex(
     # not examples: (such as "architect" or "general contractor"), (e.g. "apps")
     rf"\((?!\s*(?:(?:such\s+as|for\s+(?:example|instance)|like|including)\b|e\.\s?g\.))\s*{_PAREN_INTRO}{_QUOTED}((?:\s*(?:,|;|/|\bor\b|\band\b)\s*(?:the\s+|a\s+|an\s+)?{_QUOTED})*)\s*\)"
 )
-# "... referred to as “Agreement”" outside brackets.
+# A title in brackets after a reference names that section, it defines nothing:
+# "see Section 2 (“What We Collect”)", "in Section 1.c (“Introduction”)"; but
+# "as described in Appendix 2 (the “Security Measures”)" does.
+_SECTION_BEFORE = cache.regex(
+    r"(?i)\b(?:sections?|clauses?|articles?|paragraphs?|parts?|schedules?|annex(?:es)?|appendix|"
+    r"appendices|exhibits?|§)\s*\d[\w.()-]*\s*$"
+)
+# "... referred to as “Agreement”" outside brackets; not an old or informal name,
+# which the document need not use: "(previously referred to as “Apple ID”)",
+# "(sometimes referred to as “Essential”)", "formerly known as “Acme Cloud”".
+_NOT_AN_ALIAS = "".join(
+    rf"(?<!\b{w}\s)" for w in ("previously", "formerly", "sometimes", "commonly", "often",
+                                "originally", "generally", "popularly", "colloquially", "once")
+)
 _REFERRED_AS = cache.regex(
-    rf"referred\s+to\s+(?:herein\s+)?as\s+(?:the\s+)?{_QUOTED}|known\s+as\s+(?:the\s+)?{_QUOTED}"
+    rf"{_NOT_AN_ALIAS}(?:referred\s+to\s+(?:herein\s+)?as\s+(?:the\s+)?{_QUOTED}|known\s+as\s+(?:the\s+)?{_QUOTED}"
+    # "We refer to Inputs and Outputs together as “Materials”", "we call them
+    # “Services”", "Inputs and Outputs are together “Materials”"
+    rf"|\b(?:[Ww]e|[Tt]hey)\s+(?:will\s+)?(?:refer\s+to\s+[^.;:()]{{1,80}}?\s+(?:together\s+|collectively\s+|jointly\s+)?as"
+    rf"|call\s+[^.;:()\"“]{{1,60}}?(?:\s+together|\s+collectively|\s+jointly)?)\s+(?:the\s+)?{_QUOTED}"
+    rf"|\b(?:are|is)\s+(?:together|collectively|jointly)\s+(?:called\s+|termed\s+|the\s+)?{_QUOTED})"
 )
 # Unquoted: "Customer Content means ..." at a sentence start. Found from the verb
 # backwards: the verb is rare, a capitalised phrase at every sentence start is not.
@@ -195,13 +213,17 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
                         hits.append((m2.group(1), m.start(2) + m2.start(1)))
         if "(" in text and ("\"" in text or "“" in text or "”" in text or "‘" in text):
             for m in _PAREN_DEF.finditer(text):
+                if not text[m.start() + 1:m.start(1) - 1].strip() \
+                        and _SECTION_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                    continue  # a bare title: (the "Security Measures") still defines
                 hits.append((m.group(1), m.start(1)))
                 if m.group(2):
                     for m2 in _MORE_QUOTED.finditer(m.group(2)):
                         hits.append((m2.group(1), m.start(2) + m2.start(1)))
-        if "referred" in text or "known as" in text:
+        if "refer" in text or "known as" in text or "together" in text or "collectively" in text \
+                or "jointly" in text or " call" in text:
             for m in _REFERRED_AS.finditer(text):
-                g = 1 if m.group(1) is not None else 2
+                g = next(i for i in range(1, 5) if m.group(i) is not None)
                 hits.append((m.group(g), m.start(g)))
         if " mean" in text or " refers to" in text:
             for v in _BARE_VERB.finditer(text):

@@ -413,6 +413,31 @@ def test_quoted_examples_in_brackets_define_nothing(intro: str) -> None:
     assert doc.clauses[-1].defines == ["Platform"]
 
 
+@pytest.mark.parametrize("alias", ["previously referred to as", "sometimes referred to as",
+                                   "formerly known as", "commonly known as"])
+def test_an_old_or_informal_name_defines_nothing(alias: str) -> None:
+    doc = parse_document(f'# T\n\n1. Sign in with your Acme Account ({alias} "Acme ID") on the Site '
+                         '(hereinafter referred to as "Platform").\n', "t.md")
+    assert doc.clauses[-1].defines == ["Platform"]
+
+
+@pytest.mark.parametrize("reference", ["Section 2", "section 1.c", "Clause 4(a)", "Annex 1"])
+def test_a_title_in_brackets_after_a_reference_defines_nothing(reference: str) -> None:
+    doc = parse_document(f'# T\n\n1. See {reference} ("What We Collect") of our policy on the Site '
+                         '(the "Platform").\n', "t.md")
+    assert doc.clauses[-1].defines == ["Platform"]
+    doc = parse_document(f'# T\n\n1. We keep the measures in {reference} (the "Security Measures").\n', "t.md")
+    assert doc.clauses[-1].defines == ["Security Measures"]
+
+
+@pytest.mark.parametrize("naming", ['Inputs and Outputs are together "Materials".',
+                                    'We refer to Inputs and Outputs collectively as "Materials".',
+                                    'Together we call them "Materials".'])
+def test_terms_named_together_define_a_term(naming: str) -> None:
+    doc = parse_document(f'# T\n\n1. You send us input (the "Inputs") and get output (the "Outputs"). {naming}\n', "t.md")
+    assert doc.clauses[-1].defines == ["Inputs", "Outputs", "Materials"]
+
+
 # (first definition, second definition, is the second a restatement?)
 RESTATEMENTS = [
     # the same company, after different lead-ins
