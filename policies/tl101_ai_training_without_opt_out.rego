@@ -5,7 +5,8 @@
 #   personal data or service-generated data to train AI models (named, or "for
 #   any purpose" next to a mention of AI) when neither the clause, a clause it
 #   refers to, nor any other clause gives users an opt-out or asks for their
-#   consent for that data.
+#   consent for that data; or when the clause says the use goes on even after
+#   users opt out ("Even if you opt out, we will use ...").
 # custom:
 #   code: TL101
 #   name: ai-training-without-opt-out
@@ -21,7 +22,8 @@
 #     Require opt-in consent for AI training, or state an opt-out in the same
 #     clause (or one it cites) that covers the same data, e.g. "You can turn off
 #     the use of your Customer Content for model training in Settings". If AI
-#     training is not intended, remove it from the purposes.
+#     training is not intended, remove it from the purposes. A use that goes on
+#     after an opt-out needs its own consent, or must end with the opt-out.
 #   example: |
 #     **10.4** You agree that we may use Customer Content and Service Generated
 #     Data for product improvement and to train and tune our artificial
@@ -39,11 +41,18 @@ deny contains f if {
 	some cid, positions in ai_training_without_choice
 	c := clauses_by_id[cid]
 	facts := [c.facts[i] | some i in positions]
-	cats := {d | some g in facts; some d in lib.ai_data_of(g)} - full_ai_cover
 	f := {
 		"code": "TL101",
-		"msg": sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]),
+		"msg": message(c, facts),
 		"clause": c.id,
 		"evidence": [e | some g in facts; some e in g.evidence],
 	}
+}
+
+# The data that no choice covers; failing that, the data used even after an opt-out.
+message(c, facts) := sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
+	cats := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
+	count(cats) > 0
+} else := sprintf("%s lets the company use %s to train AI models even after users opt out", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
+	cats := {d | some g in facts; some d in lib.ai_data_of(g)}
 }

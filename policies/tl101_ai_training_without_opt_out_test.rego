@@ -120,3 +120,32 @@ test_consent_to_any_use_of_other_data_in_the_same_clause_is_flagged if {
 	feedback := fx.fact({"modality": "grant", "data": [], "purposes": ["any_purpose"], "conditions": ["opt_in_consent"]})
 	count(rule.deny) == 1 with input as fx.doc([fx.clause("3.5", [ai_grant, feedback])])
 }
+
+# "We may use your content to train our models unless you opt out. Even if you
+# opt out, we will use conversations you rate for training": the second use
+# is not reached by the opt-out beside it, nor by one elsewhere.
+despite := fx.fact({"data": ["customer_content"], "purposes": ["ai_training"], "conditions": ["despite_opt_out"]})
+
+use_with_opt_out := fx.fact({"data": ["customer_content"], "purposes": ["ai_training"], "conditions": ["opt_out_available"]})
+
+test_use_that_goes_on_after_an_opt_out_is_flagged if {
+	result := rule.deny with input as fx.doc([fx.clause("4.2", [use_with_opt_out, despite]), fx.clause("9", [opt_out])])
+	count(result) == 1
+	some f in result
+	f.clause == "4.2"
+	f.msg == "Clause 4.2 lets the company use customer content to train AI models even after users opt out"
+	count(f.evidence) == 1
+}
+
+test_use_that_goes_on_after_an_opt_out_with_consent_passes if {
+	g := object.union(despite, {"conditions": ["despite_opt_out", "opt_in_consent"]})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("4.2", [use_with_opt_out, g])])
+}
+
+test_data_without_any_choice_is_named_before_a_use_after_an_opt_out if {
+	g := fx.fact({"data": ["service_generated_data"], "purposes": ["ai_training"]})
+	result := rule.deny with input as fx.doc([fx.clause("4.2", [despite, g]), fx.clause("9", [use_with_opt_out])])
+	some f in result
+	contains(f.msg, "use service-generated data to train AI models, and no clause")
+	count(f.evidence) == 2
+}

@@ -44,6 +44,7 @@ _CONDITION = {
     "deemed_consent": "consent is deemed from use or acceptance",
     "aggregated_or_deidentified": "only aggregated or de-identified",
     "as_permitted_by_law": "as permitted by law",
+    "despite_opt_out": "even when the user opts out",
 }
 _SCOPE = {"royalty_free": "royalty-free"}
 _BOLD, _RESET, _UNDER = "\x1b[1m", "\x1b[0m", "\x1b[4m"

@@ -472,6 +472,9 @@ NOT_OPT_OUTS = [
     "If you would rather we didn't, that is unfortunately not possible.",
     "You can stop this by deleting your content and your account.",
     "We restrict the use of your content to our own models.",
+    # an opt-out whose reach the same clause takes back
+    "You can opt out in Settings. Even if you opt out, we will use the chats you rate to train our models.",
+    "You can turn this off. We will still use flagged chats for model training even after you turn it off.",
 ]
 
 

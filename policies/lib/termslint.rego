@@ -381,12 +381,29 @@ unchosen_ai_use(f) if {
 	not opt_out_covers(ai_data_of(f))
 }
 
+# A use the document says goes on after the user opts out ("Even if you opt
+# out, we will use conversations you rate for model training"): no opt-out,
+# here or elsewhere, reaches it.
+despite_opt_out(f) if "despite_opt_out" in f.conditions
+
+unchosen_ai_use(f) if {
+	ai_use(f)
+	despite_opt_out(f)
+	not "opt_in_consent" in f.conditions
+}
+
+chosen_in_clause(c, f) if {
+	not despite_opt_out(f)
+	local_choice(c, f)
+}
+
 # TL101's verdict, by clause id: the positions of the facts that let the
-# company train AI on customer data with no opt-out or consent anywhere.
-# TL303 reads it to escalate a new AI-training use to an error.
+# company train AI on customer data with no opt-out or consent anywhere, or
+# even after the user opts out. TL303 reads it to escalate a new AI-training
+# use to an error.
 ai_training_without_choice[c.id] := positions if {
 	some c in input.clauses
-	positions := [i | some i, f in c.facts; unchosen_ai_use(f); not local_choice(c, f)]
+	positions := [i | some i, f in c.facts; unchosen_ai_use(f); not chosen_in_clause(c, f)]
 	count(positions) > 0
 }
 
