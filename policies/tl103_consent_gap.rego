@@ -50,17 +50,19 @@ other_than(label, "") := concat(" ", [label, "beyond what this sentence names"])
 
 other_than(label, terms) := concat(" ", [label, "other than", terms]) if terms != ""
 
+# One finding per clause: a clause with several partial limits names what
+# they leave open once, in the order its sentences name it.
 deny contains f if {
 	some c in input.clauses
-	some g in c.facts
-	lib.ai_limit(g)
-	words := uncovered_words(g)
-	count(words) > 0
+	limits := [g | some g in c.facts; lib.ai_limit(g); count(uncovered_words(g)) > 0]
+	count(limits) > 0
+	named := [w | some g in limits; some w in uncovered_words(g)]
+	words := [w | some i, w in named; not w in array.slice(named, 0, i)]
 	granting := sort({lib.clause_name(clauses_by_id[id]) | some id in open_ai_clauses}) # a set: "13" and "13~2" are both "clause 13"
 	f := {
 		"code": "TL103",
 		"msg": sprintf("%s limits AI training for only part of the data: %s can still be used for AI training under %s", [lib.capitalise(lib.clause_name(c)), lib.join_words(words), lib.join_words(granting)]),
 		"clause": c.id,
-		"evidence": g.evidence,
+		"evidence": [e | some g in limits; some e in g.evidence],
 	}
 }

@@ -83,3 +83,15 @@ test_opt_out_over_other_data_leaves_the_gap if {
 	f.clause == "10.4"
 	f.msg == "Clause 10.4 limits AI training for only part of the data: service-generated data can still be used for AI training under clause 10.2"
 }
+
+# "We will not use your audio or video to train AI. Chats are not used for
+# training either." in one clause: one finding, naming each open category once.
+test_several_partial_limits_in_one_clause_make_one_finding if {
+	chats := object.union(partial_consent, {"data_terms": ["chats"], "evidence": [{"concept": "data:customer_content", "text": "Chats"}]})
+	d := fx.doc([fx.clause("10.2", [usage]), fx.clause("10.4", [grant, partial_consent, chats])])
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	startswith(f.msg, "Clause 10.4 limits AI training for only part of the data: service-generated data, customer content other than audio, video, chat and customer content other than chats can")
+	count(f.evidence) == count(partial_consent.evidence) + 1
+}
