@@ -223,7 +223,7 @@ def find_definitions(segments: list[Segment], seg_offsets: list[int], in_definit
         if "refer" in text or "known as" in text or "together" in text or "collectively" in text \
                 or "jointly" in text or " call" in text:
             for m in _REFERRED_AS.finditer(text):
-                g = next(i for i in range(1, 5) if m.group(i) is not None)
+                g = m.lastindex or 1  # each alternative holds one group: the term
                 hits.append((m.group(g), m.start(g)))
         if " mean" in text or " refers to" in text:
             for v in _BARE_VERB.finditer(text):
