@@ -1208,6 +1208,9 @@ class _RawFact:
     # Its own words name a use ("opt out of the uses", "object to the
     # processing"): only then does it point at the uses of the clauses it cites.
     names_use: bool = False
+    # It opens its clause and points back ("You can opt out of this use",
+    # "turn it off"): it may belong to the use that ends the clause before.
+    points_back: bool = False
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -1358,6 +1361,14 @@ _CONTACT_CLAUSE = cache.regex(
 _SHARED_SUBJECT = cache.regex(r"\b(?:and|or|nor|but)\s+$")
 # What an opt-out that cites other clauses must name (within 40 characters) to be about their uses.
 _POINTED_USE = cache.regex(r"\b(?:uses?|using|processing|sharing|disclosures?)\b", re.IGNORECASE)
+# What an opt-out points back at: "opt out of this use", "object to such
+# processing", "opt out of this at any time" (not "opt out of this arbitration
+# agreement": a thing of its own), or "turn it off".
+_POINTS_BACK = cache.regex(
+    r"\s*(?:(?:of|to|from)\s+)?(?:(?:this|that|these|those|such)(?:\s+(?:use|uses|processing|practice|practices|training"
+    r"|sharing|collection|analysis|feature|setting))?|it)(?=\s*[.,;:)]|\s*$|\s+(?:at|in|on|by|through|via|from|using|any|anytime"
+    r"|whenever|if|when|and|or|for|under|with)\b)", re.IGNORECASE)
+_POINTS_BACK_IN = cache.regex(r"\b(?:turn|switch)\w*\s+(?:it|this|that|them)\s+off\b", re.IGNORECASE)
 # "the data that we process": a subject inside a relative clause.
 _RELATIVE_BEFORE = cache.regex(r"\b(?:that|which|whom?)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):
@@ -1637,7 +1648,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 opt_out = [m for m in seg_c if m.name == "opt_out_available"]
                 pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {"opt_out_available"}, None,
                                          opt_out + seg_d, (s0, s1), pointer=True,
-                                         names_use=any(_POINTED_USE.search(text, m.start, m.end + 40) for m in opt_out)))
+                                         names_use=any(_POINTED_USE.search(text, m.start, m.end + 40) for m in opt_out),
+                                         points_back=not prev and not facts and any(
+                                             _POINTS_BACK.match(text, m.end) or _POINTS_BACK_IN.search(text, m.start, m.end)
+                                             for m in opt_out)))
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
@@ -2252,7 +2266,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
     # titled one: by parent id ("" at the top level).
     sibling_lead: dict[str, list[tuple[str, Clause, int]]] = {}
     parents = {c.parent for c in doc.clauses}
-    pointers: list[tuple[Clause, Fact, bool]] = []  # (where, the opt-out, whether it names a use)
+    pointers: list[tuple[Clause, Fact, bool, bool]] = []  # (where, the opt-out, names_use, points_back)
     for clause in doc.clauses:
         prefix = lead.get(clause.parent or "", []) if clause.parent in by_id else []
         if clause.title is not None:
@@ -2278,7 +2292,8 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         converted = [(r, _to_fact(r, text, loc, clause)) for r in raw]
         clause.facts = _dedupe([f for _, f in converted])
         kept = {id(f) for f in clause.facts}
-        pointers += [(clause, f, r.names_use) for r, f in converted if r.pointer and id(f) in kept]
+        pointers += [(clause, f, r.names_use, r.points_back and not prefix) for r, f in converted
+                     if r.pointer and id(f) in kept]
         if _restriction_list(clause, by_id, vocab):
             _forbid_imperatives(clause.facts, vocab)
         basis = _consent_basis_heading(clause, by_id, vocab)
@@ -2298,14 +2313,17 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         _resolve_pointers(pointers, doc, by_id, vocab)
 
 
-def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, by_id: Mapping[str, Clause],
+def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool, bool]], doc: Document, by_id: Mapping[str, Clause],
                       vocab: Vocabulary) -> None:
     """Give each opt-out that names no purpose the purposes of what it points at, or drop it.
 
     It points at the clauses its sentence cites ("You may opt out of the uses
     described in Section 4.2": the uses in 4.2 and its sub-clauses, and their
     data when it names none), or else at AI training named in the title above
-    it ("Model training choices": "You can turn this off in Settings").
+    it ("Model training choices": "You can turn this off in Settings"), or
+    else, when it opens its clause with "this use" or "it", at the last use
+    of the clause just before ("4.1 We may train our models on Customer
+    Content. 4.2 You can opt out of this use in Settings.").
     (Not at the clauses that cite its own: a "Your rights" section is cited
     from every use, and a right to object is no choice over each of them.)
     """
@@ -2314,7 +2332,8 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, 
         for cid in c.path:
             subtree.setdefault(cid, []).append(c)
     ai = vocab.purposes.get("ai_training")
-    for clause, fact, names_use in pointers:
+    before = {c.id: b for b, c in zip(doc.clauses, doc.clauses[1:])}
+    for clause, fact, names_use, points_back in pointers:
         purposes: set[str] = set()
         data: set[str] = set()
         if names_use:  # ("opt out of the arbitration agreement, as explained in Section 20" points nowhere)
@@ -2328,6 +2347,11 @@ def _resolve_pointers(pointers: list[tuple[Clause, Fact, bool]], doc: Document, 
         title = _nearest_title(clause, by_id) if not purposes else None
         if title is not None and ai is not None and ai.find(title, lower_same_length(title), 0, len(title)):
             purposes = {"ai_training"}
+        elif not purposes and points_back and clause.id in before:
+            uses = [g for g in before[clause.id].facts
+                    if g.actor != USER and g.modality in (GRANT, PERMISSION) and g.purposes]
+            if uses:
+                purposes, data = set(uses[-1].purposes), set(uses[-1].data)
         if purposes:
             fact.purposes = sorted(purposes)
             fact.data = fact.data or sorted(data)

@@ -740,3 +740,44 @@ def test_an_opt_out_without_a_purpose_takes_the_purposes_it_points_at(
     [fact] = facts
     assert (fact.actor, fact.modality, fact.conditions, fact.purposes, fact.data) == (
         "user", "permission", ["opt_out_available"], purposes, data)
+
+
+POINTING_BACK = """\
+# Terms of Service
+
+## 4. Your Content
+
+4.1 {use}
+
+4.2 {between}
+
+4.3 {choice}
+"""
+TRAINING = "We may use your Content to train and improve our machine learning models."
+NEWSLETTERS = "We may use your contact details to send you newsletters."
+NOTHING = "Content is stored in the region you choose."
+
+
+@pytest.mark.parametrize(("use", "between", "choice", "purposes", "data"), [
+    # an opt-out that opens the clause right after a use, pointing back at it
+    (NOTHING, TRAINING, "You can opt out of this use in Settings.", ["ai_training"], ["customer_content"]),
+    (NOTHING, TRAINING, "Customers may turn it off in the admin console.", ["ai_training"], ["customer_content"]),
+    (NOTHING, TRAINING, "You may object to such processing by emailing privacy@acme.example.",
+     ["ai_training"], ["customer_content"]),
+    (NOTHING, NEWSLETTERS, "You can opt out of this at any time.", ["marketing"], ["personal_data"]),
+    # a thing of its own, not "this use"
+    (NOTHING, TRAINING, "You may opt out of this arbitration agreement within 30 days.", None, None),
+    # only the clause just before: a use two clauses up is not what "this" means
+    (TRAINING, NOTHING, "You can opt out of this use in Settings.", None, None),
+])
+def test_an_opt_out_that_opens_a_clause_points_back_at_the_use_before_it(
+        vocab: Vocabulary, use: str, between: str, choice: str, purposes: list[str] | None,
+        data: list[str] | None) -> None:
+    doc = _parsed(POINTING_BACK.format(use=use, between=between, choice=choice), vocab)
+    facts = {c.id: c.facts for c in doc.clauses}["4.3"]
+    if purposes is None:
+        assert facts == []
+        return
+    [fact] = facts
+    assert (fact.actor, fact.modality, fact.conditions, fact.purposes, fact.data) == (
+        "user", "permission", ["opt_out_available"], purposes, data)
