@@ -28,7 +28,7 @@ CATEGORIES = ("customer_content", "service_generated_data", "personal_data", "pu
 PURPOSES = ("ai_training", "any_purpose", "marketing", "advertising", "product_improvement", "analytics",
             "research", "sharing", "sale", "providing_service", "security")
 CONDITIONS = ("opt_in_consent", "opt_out_available", "deemed_consent", "aggregated_or_deidentified",
-              "as_permitted_by_law", "despite_opt_out")
+              "as_permitted_by_law", "despite_opt_out", "only_some_users")
 LICENSE = ("perpetual", "irrevocable", "worldwide", "royalty_free", "sublicensable", "transferable",
            "exclusive", "limited_to_service")
 

@@ -6,7 +6,9 @@
 #   any purpose" next to a mention of AI) when neither the clause, a clause it
 #   refers to, nor any other clause gives users an opt-out or asks for their
 #   consent for that data; or when the clause says the use goes on even after
-#   users opt out ("Even if you opt out, we will use ...").
+#   users opt out ("Even if you opt out, we will use ..."). An opt-out that only
+#   the users of some places have ("If you live in the EEA, you can opt out")
+#   is no opt-out for the others, and the message names it.
 # custom:
 #   code: TL101
 #   name: ai-training-without-opt-out
@@ -36,6 +38,7 @@ import data.termslint.lib
 import data.termslint.lib.ai_training_without_choice
 import data.termslint.lib.clauses_by_id
 import data.termslint.lib.full_ai_cover
+import data.termslint.lib.some_users_opt_outs
 
 deny contains f if {
 	some cid, positions in ai_training_without_choice
@@ -49,8 +52,13 @@ deny contains f if {
 	}
 }
 
-# The data that no choice covers; failing that, the data used even after an opt-out.
-message(c, facts) := sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
+# The data that no choice covers (naming the opt-out that only some users
+# have, if there is one); failing that, the data used even after an opt-out.
+message(c, facts) := sprintf("%s lets the company use %s to train AI models, and only some users can opt out (%s%s)", [lib.capitalise(lib.clause_name(c)), lib.labels(cats), limited[0], lib.quote(limited[1])]) if {
+	cats := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
+	count(cats) > 0
+	limited := sort(some_users_opt_outs)[0]
+} else := sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
 	cats := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
 	count(cats) > 0
 } else := sprintf("%s lets the company use %s to train AI models even after users opt out", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {

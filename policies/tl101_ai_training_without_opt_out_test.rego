@@ -149,3 +149,26 @@ test_data_without_any_choice_is_named_before_a_use_after_an_opt_out if {
 	contains(f.msg, "use service-generated data to train AI models, and no clause")
 	count(f.evidence) == 2
 }
+
+# "If you live in the EEA, you can opt out of this use": users elsewhere have no
+# opt-out, so the use is flagged, and the message names who may opt out.
+some_users_opt_out := object.union(opt_out, {
+	"conditions": ["only_some_users", "opt_out_available"],
+	"evidence": [fx.evidence("condition:only_some_users", "If you live in the EEA", 12)],
+})
+
+test_opt_out_for_the_users_of_some_places_only_is_no_opt_out if {
+	result := rule.deny with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [some_users_opt_out])])
+	count(result) == 1
+	some f in result
+	f.msg == "Clause 10.4 lets the company use customer content and service-generated data to train AI models, and only some users can opt out (clause 12: \"If you live in the EEA\")"
+}
+
+test_opt_out_for_some_users_in_the_use_itself_is_no_opt_out if {
+	g := object.union(ai_grant, {"conditions": ["only_some_users", "opt_out_available"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("10.4", [g])])
+}
+
+test_opt_out_for_all_users_beside_one_for_some_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [some_users_opt_out, opt_out])])
+}

@@ -1645,13 +1645,15 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                   and s0 - prev[-1].sentence[1] <= _CONDITION_REACH):
                 _attach(prev[-1], [c for c in seg_c if vocab.conditions[c.name].strong])
             elif actor == USER and "opt_out_available" in cond_names:
-                opt_out = [m for m in seg_c if m.name == "opt_out_available"]
-                pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {"opt_out_available"}, None,
+                # (with who may make it: "If you live in the EEA, you can opt out of this")
+                opt_out = [m for m in seg_c if m.name in ("opt_out_available", "only_some_users")]
+                pointers.append(_RawFact(PERMISSION, USER, {d.name for d in seg_d}, set(), {m.name for m in opt_out}, None,
                                          opt_out + seg_d, (s0, s1), pointer=True,
-                                         names_use=any(_POINTED_USE.search(text, m.start, m.end + 40) for m in opt_out),
+                                         names_use=any(_POINTED_USE.search(text, m.start, m.end + 40)
+                                                       for m in opt_out if m.name == "opt_out_available"),
                                          points_back=not prev and not facts and any(
                                              _POINTS_BACK.match(text, m.end) or _POINTS_BACK_IN.search(text, m.start, m.end)
-                                             for m in opt_out)))
+                                             for m in opt_out if m.name == "opt_out_available")))
             continue
         inherited: set[str] = set()
         inherited_conds: set[str] = set()
@@ -2056,6 +2058,11 @@ def _plain_line(raw: str) -> tuple[str, list[int]]:
 
 
 def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fact:
+    if "only_some_users" in raw.conditions and "opt_out_available" not in raw.conditions:
+        # Who may choose matters on an opt-out only ("Acme does not train on data
+        # from users in the EU" is a promise, "EU users" its data).
+        raw.conditions.discard("only_some_users")
+        raw.evidence = [m for m in raw.evidence if m.name != "only_some_users"]
     ev: list[Evidence] = []
     seen: set[tuple[str, int, int]] = set()
     for m in sorted(raw.evidence, key=lambda m: m.start):

@@ -241,10 +241,16 @@ ai_use(f) if {
 	count(ai_data_of(f)) > 0
 }
 
+has_choice(f) if "opt_in_consent" in f.conditions
+
 has_choice(f) if {
-	some k in f.conditions
-	k in choice_conditions
+	"opt_out_available" in f.conditions
+	not only_some_users(f)
 }
+
+# A choice only the users of some places have ("If you live in the EEA, you can
+# opt out"): users elsewhere have none, so it is no opt-out for the users.
+only_some_users(f) if "only_some_users" in f.conditions
 
 # A choice whose purposes reach AI training (or name no purpose at all).
 choice_covers_ai(f) if "ai_training" in f.purposes
@@ -306,6 +312,7 @@ opt_out_facts contains f if {
 	f.modality == "permission"
 	f.actor == "user"
 	"opt_out_available" in f.conditions
+	not only_some_users(f)
 	choice_covers_ai(f)
 }
 
@@ -316,7 +323,20 @@ opt_out_facts contains f if {
 	some f in c.facts
 	uses_data(f)
 	"opt_out_available" in f.conditions
+	not only_some_users(f)
 	"ai_training" in f.purposes
+}
+
+# [clause name, who may opt out] of each opt-out from AI training that only
+# the users of some places have, for TL101's message.
+some_users_opt_outs contains [clause_name(c), e.text] if {
+	some c in input.clauses
+	some f in c.facts
+	"opt_out_available" in f.conditions
+	only_some_users(f)
+	choice_covers_ai(f)
+	some e in f.evidence
+	e.concept == "condition:only_some_users"
 }
 
 opt_out_covers(cats) if {
