@@ -1230,6 +1230,13 @@ _FROM_BEFORE = cache.regex(r"\bfrom\s+$")
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+# ", not on", "but never from", "rather than", "instead of" just before a data
+# mention (not "we do not train on ...": that "not" makes a prohibition).
+_CONTRASTED = cache.regex(
+    r"(?:(?:[,;(]\s*(?:but\s+|and\s+)?|\b(?:but|and)\s+)(?:not|never)|\b(?:rather\s+than|instead\s+of))\s+"
+    r"(?:(?:on|from|with|using)\s+)?(?:(?:any|all)\s+(?:of\s+)?)?(?:the\s+|such\s+)?$")
+
+
 def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None,
                owned: bool = False) -> list[_Mention]:
     """Data mentions; `cand` (from the keyword pre-filter) skips categories whose words are absent.
@@ -1572,6 +1579,10 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         return []
     data = _find_data(text, low, s0, s1, ctx, cand, owned=any(p.name == "ai_training" for p in purposes))
     actors = _find_actors(text, low, s0, s1, ctx, data)
+    # Data set against what is used is not used: "trained on licensed data, not on
+    # the content you upload" (after the actors: its "you" is no subject; before
+    # the segment: the comma may end the one before).
+    data = [d for d in data if not _CONTRASTED.search(low, max(0, d.start - 40), d.start)]
     overrides = [_Mention("override", re.sub(r"\W+", "_", m.group(0).lower()).strip("_"), m.start(), m.end())
                  for m in vocab.override.finditer(text, low, s0, s1)] if vocab.override else []
     facts: list[_RawFact] = []
