@@ -733,7 +733,11 @@ POINTED_TERMS = """\
 def test_an_opt_out_without_a_purpose_takes_the_purposes_it_points_at(
         vocab: Vocabulary, title: str, choice: str, purposes: list[str] | None, data: list[str] | None) -> None:
     doc = _parsed(POINTED_TERMS.format(title=title, choice=choice), vocab)
-    facts = {c.id: c.facts for c in doc.clauses}["9.1"]
+    _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["9.1"], purposes, data)
+
+
+def _assert_user_opt_out(facts: list[Any], purposes: list[str] | None, data: list[str] | None) -> None:
+    """`facts` are one user's opt-out with these purposes and data; none at all when `purposes` is None."""
     if purposes is None:
         assert facts == []
         return
@@ -774,10 +778,4 @@ def test_an_opt_out_that_opens_a_clause_points_back_at_the_use_before_it(
         vocab: Vocabulary, use: str, between: str, choice: str, purposes: list[str] | None,
         data: list[str] | None) -> None:
     doc = _parsed(POINTING_BACK.format(use=use, between=between, choice=choice), vocab)
-    facts = {c.id: c.facts for c in doc.clauses}["4.3"]
-    if purposes is None:
-        assert facts == []
-        return
-    [fact] = facts
-    assert (fact.actor, fact.modality, fact.conditions, fact.purposes, fact.data) == (
-        "user", "permission", ["opt_out_available"], purposes, data)
+    _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["4.3"], purposes, data)
