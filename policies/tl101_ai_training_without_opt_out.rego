@@ -7,8 +7,9 @@
 #   refers to, nor any other clause gives users an opt-out or asks for their
 #   consent for that data; or when the clause says the use goes on even after
 #   users opt out ("Even if you opt out, we will use ..."). An opt-out that only
-#   the users of some places have ("If you live in the EEA, you can opt out")
-#   is no opt-out for the others, and the message names it.
+#   the users of some places or plans have ("If you live in the EEA, you can
+#   opt out", "Enterprise customers can opt out") is no opt-out for the others,
+#   and the message names it.
 # custom:
 #   code: TL101
 #   name: ai-training-without-opt-out

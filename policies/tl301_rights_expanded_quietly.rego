@@ -44,7 +44,26 @@ data_of(uses) := {d | some g in uses; some d in g.data; d != "public_data"}
 
 scope_of(uses) := {w | some g in uses; is_object(g.license); some w in scope_words; g.license[w] == true}
 
-limits_of(fs) := {k | some g in fs; some k in g.conditions; k in limit_conditions}
+# ("opt_out_for_some_users" for an opt-out only the users of some places or plans have)
+limits_of(fs) := {lib.choice_kind(k, g) | some g in fs; some k in g.conditions; k in limit_conditions}
+
+# Labels of the limits the base had and the head lacks; an opt-out for everyone
+# that only some users have now is lost too.
+lost_limits(base, head) := {lost_label(k, head_limits) |
+	head_limits := limits_of(head)
+	some k in limits_of(base)
+	not limit_kept(head_limits, k)
+}
+
+limit_kept(head_limits, k) if {
+	some h in head_limits
+	lib.choice_covers_kind(h, k)
+}
+
+lost_label(k, head_limits) := lib.condition_label("opt_out_for_some_users") if {
+	k == "opt_out_available"
+	"opt_out_for_some_users" in head_limits
+} else := lib.condition_label(k)
 
 prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; some p in g.purposes}
 
@@ -74,7 +93,7 @@ what_changed(base, head) := array.concat(
 	array.concat(
 		array.concat(
 			part("now grants a licence that is ", [replace(w, "_", "-") | some w in scope_words; w in scope_of(head_uses) - scope_of(base_uses)]),
-			part("lost its ", sort([lib.condition_label(k) | some k in limits_of(base) - limits_of(head)])),
+			part("lost its ", sort(lost_limits(base, head))),
 		),
 		array.concat(
 			part("no longer rules out ", sort([lib.purpose_label(p) | some p in prohibited_of(base) - prohibited_of(head)])),

@@ -33,6 +33,25 @@ test_lost_opt_out_without_new_date_is_flagged if {
 	contains(f.msg, "lost its opt-out")
 }
 
+# "You can opt out" became "Enterprise customers can opt out".
+test_opt_out_narrowed_to_some_users_without_new_date_is_flagged if {
+	with_opt_out := object.union(old_use, {"conditions": ["opt_out_available"]})
+	narrowed := object.union(old_use, {"conditions": ["only_some_users", "opt_out_available"]})
+	d := quiet(meta, meta, [narrowed], fx.change("modified", "10.2", "10.2", [narrowed], [with_opt_out]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	contains(f.msg, "lost its opt-out for all users")
+}
+
+# Widening an opt-out from some users to everyone loses nothing.
+test_opt_out_widened_to_all_users_passes if {
+	with_opt_out := object.union(old_use, {"conditions": ["opt_out_available"]})
+	narrowed := object.union(old_use, {"conditions": ["only_some_users", "opt_out_available"]})
+	d := quiet(meta, meta, [with_opt_out], fx.change("modified", "10.2", "10.2", [with_opt_out], [narrowed]))
+	count(rule.deny) == 0 with input as d
+}
+
 test_new_licence_scope_is_flagged if {
 	l1 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true})})
 	l2 := fx.fact({"actor": "user", "data": ["customer_content"], "license": fx.license({"worldwide": true, "perpetual": true})})

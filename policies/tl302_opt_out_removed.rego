@@ -2,9 +2,10 @@
 # title: Opt-out or consent requirement removed
 # description: |
 #   Compares the document with its base revision. Flags a clause that offered
-#   an opt-out or required opt-in consent at the base and no longer does, when
-#   no other clause of the new version offers the same choice for the same
-#   purposes. Runs only with --base.
+#   an opt-out or required opt-in consent at the base and no longer does, or
+#   whose opt-out for everyone only the users of some places or plans have now
+#   ("Enterprise customers can opt out"), when no other clause of the new
+#   version offers the same choice for the same purposes. Runs only with --base.
 # custom:
 #   code: TL302
 #   name: opt-out-removed
@@ -29,17 +30,32 @@ import data.termslint.lib
 import data.termslint.lib.changes_apply
 import data.termslint.lib.choice_conditions
 
-head_conditions(ch) := {k | some g in lib.head_facts(ch); some k in g.conditions}
+# The kinds of choice the clause offers now ("opt_out_for_some_users" for an
+# opt-out only the users of some places or plans have).
+head_kinds(ch) := {lib.choice_kind(k, g) | some g in lib.head_facts(ch); some k in g.conditions}
 
-lost_facts(ch) := [[k, g] |
-	conditions := head_conditions(ch)
+# [what was lost, base fact]: a choice the clause no longer offers, or an
+# opt-out for everyone that only some users have now.
+lost_facts(ch) := [[lost_kind(kind, kinds), g] |
+	kinds := head_kinds(ch)
 	some g in lib.base_facts(ch)
 	some k in g.conditions
 	k in choice_conditions
-	not k in conditions
+	kind := lib.choice_kind(k, g)
+	not kept_here(kinds, kind)
 	not lib.choice_kept(k, g)
 	not lib.choice_superseded(g)
 ]
+
+kept_here(kinds, kind) if {
+	some head in kinds
+	lib.choice_covers_kind(head, kind)
+}
+
+lost_kind(kind, kinds) := "opt_out_for_some_users" if {
+	kind == "opt_out_available"
+	"opt_out_for_some_users" in kinds
+} else := kind
 
 deny contains f if {
 	changes_apply

@@ -77,3 +77,44 @@ test_narrower_prohibition_does_not_supersede if {
 	)
 	count(rule.deny) == 1 with input as d
 }
+
+limited_opt_out := object.union(opt_out, {
+	"conditions": ["only_some_users", "opt_out_available"],
+	"text": "Enterprise customers can opt out of model training in Settings.",
+})
+
+# "You can opt out" became "Enterprise customers can opt out": everyone else lost it.
+test_opt_out_narrowed_to_some_users_is_flagged if {
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [use, limited_opt_out])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [limited_opt_out], [opt_out])]),
+	)
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	f.clause == "10.4"
+	contains(f.msg, "lost the opt-out for all users")
+	contains(f.msg, "You can opt out of model training in Settings.")
+}
+
+# An opt-out only some users had at the base, and still have, is not lost.
+test_opt_out_limited_at_base_and_head_passes if {
+	reworded := object.union(limited_opt_out, {"text": "Enterprise customers may opt out of model training."})
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [use, reworded])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [reworded], [limited_opt_out])]),
+	)
+	count(rule.deny) == 0 with input as d
+}
+
+# Narrowed in one clause, but another clause gives everyone the opt-out.
+test_opt_out_narrowed_but_offered_to_all_elsewhere_passes if {
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [use, limited_opt_out]), fx.clause("15", [opt_out])]),
+		fx.changes(meta, meta, [
+			fx.change("modified", "10.4", "10.4", [limited_opt_out], [opt_out]),
+			fx.change("added", null, "15", [opt_out], []),
+		]),
+	)
+	count(rule.deny) == 0 with input as d
+}

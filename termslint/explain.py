@@ -45,7 +45,7 @@ _CONDITION = {
     "aggregated_or_deidentified": "only aggregated or de-identified",
     "as_permitted_by_law": "as permitted by law",
     "despite_opt_out": "even when the user opts out",
-    "only_some_users": "only for users in some places",
+    "only_some_users": "only for some users (in some places or on some plans)",
 }
 _SCOPE = {"royalty_free": "royalty-free"}
 _BOLD, _RESET, _UNDER = "\x1b[1m", "\x1b[0m", "\x1b[4m"

@@ -55,6 +55,7 @@ purpose_labels := {
 condition_labels := {
 	"opt_in_consent": "opt-in consent requirement",
 	"opt_out_available": "opt-out",
+	"opt_out_for_some_users": "opt-out for all users",
 	"aggregated_or_deidentified": "limit to aggregated or de-identified data",
 	"deemed_consent": "deemed consent",
 	"as_permitted_by_law": "legal limits",
@@ -248,8 +249,9 @@ has_choice(f) if {
 	not only_some_users(f)
 }
 
-# A choice only the users of some places have ("If you live in the EEA, you can
-# opt out"): users elsewhere have none, so it is no opt-out for the users.
+# A choice only the users of some places or plans have ("If you live in the EEA,
+# you can opt out", "Enterprise customers can opt out"): users elsewhere, or on
+# other plans, have none, so it is no opt-out for the users.
 only_some_users(f) if "only_some_users" in f.conditions
 
 # A choice whose purposes reach AI training (or name no purpose at all).
@@ -328,7 +330,7 @@ opt_out_facts contains f if {
 }
 
 # [clause name, who may opt out] of each opt-out from AI training that only
-# the users of some places have, for TL101's message.
+# the users of some places or plans have, for TL101's message.
 some_users_opt_outs contains [clause_name(c), e.text] if {
 	some c in input.clauses
 	some f in c.facts
@@ -474,8 +476,25 @@ base_ai_data contains d if {
 	some d in ai_data_of(f)
 }
 
-# [condition, purpose] pairs the head document offers; "*" for a choice with no purpose named.
-head_choices contains [k, p] if {
+# The choice condition k of fact f gives: an opt-out only the users of some
+# places or plans have is a lesser choice than one everyone has, so narrowing
+# "You can opt out" to "Enterprise customers can opt out" loses a choice.
+choice_kind(k, f) := "opt_out_for_some_users" if {
+	k == "opt_out_available"
+	only_some_users(f)
+} else := k
+
+# A head choice of kind `head` keeps a base choice of kind `base`: the same
+# kind, or an opt-out for everyone where only some users had one.
+choice_covers_kind(head, base) if head == base
+
+choice_covers_kind(head, base) if {
+	head == "opt_out_available"
+	base == "opt_out_for_some_users"
+}
+
+# [choice kind, purpose] pairs the head document offers; "*" for a choice with no purpose named.
+head_choices contains [choice_kind(k, f), p] if {
 	some c in input.clauses
 	some f in c.facts
 	some k in f.conditions
@@ -483,7 +502,7 @@ head_choices contains [k, p] if {
 	some p in f.purposes
 }
 
-head_choices contains [k, "*"] if {
+head_choices contains [choice_kind(k, f), "*"] if {
 	some c in input.clauses
 	some f in c.facts
 	some k in f.conditions
@@ -491,19 +510,18 @@ head_choices contains [k, "*"] if {
 	count(f.purposes) == 0
 }
 
-# The head still offers choice k for the purposes of base fact f somewhere.
-choice_kept(k, f) if [k, "*"] in head_choices
-
+# The head still offers the choice condition k gave base fact f, for f's purposes, somewhere.
 choice_kept(k, f) if {
-	some p in f.purposes
-	[k, p] in head_choices
-}
-
-choice_kept(k, f) if {
-	count(f.purposes) == 0
 	some pair in head_choices
-	pair[0] == k
+	choice_covers_kind(pair[0], choice_kind(k, f))
+	choice_pair_reaches(pair[1], f)
 }
+
+choice_pair_reaches(p, f) if p == "*"
+
+choice_pair_reaches(p, f) if p in f.purposes
+
+choice_pair_reaches(p, f) if count(f.purposes) == 0
 
 # A consent or opt-out that governed a use the head now rules out outright is
 # not lost but superseded: "will not train on X without your consent" became
