@@ -172,3 +172,18 @@ test_opt_out_for_some_users_in_the_use_itself_is_no_opt_out if {
 test_opt_out_for_all_users_beside_one_for_some_passes if {
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [some_users_opt_out, opt_out])])
 }
+
+# A restriction on the user ("You agree not to use prompts to train competing
+# models") in which a choice word was read is no choice over the company's use.
+test_user_restriction_with_choice_word_is_no_opt_out if {
+	restriction := fx.fact({
+		"modality": "prohibition",
+		"actor": "user",
+		"data": ["customer_content", "service_generated_data"],
+		"purposes": ["ai_training"],
+		"conditions": ["opt_out_available"],
+		"text": "You agree not to use prompts to train competing models, or to opt out of paying fees.",
+	})
+	result := rule.deny with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [restriction])])
+	count(result) == 1
+}

@@ -1228,6 +1228,20 @@ _FROM_BEFORE = cache.regex(r"\bfrom\s+$")
 # "..., attachments or other Customer Content": a list that ends in a catch-all
 # covers the whole category, not just the parts it names.
 _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# A promise with an exception ("will not use Customer Data to train models, except
+# as described in Section 6.2", "except for content you share publicly",
+# "Subject to Section 9, ..."): the exception may let some of the data through,
+# so the promise is partial. Not an exception that only asks for a choice or
+# obeys the law or runs the service ("except with your consent", "except as
+# required by law", "other than to provide the Services"): those open nothing
+# to AI training.
+_EXCEPTED = cache.regex(
+    r"\b(?:except|excepting|save|other\s+than|unless\s+(?:otherwise\s+)?(?:described|set\s+(?:out|forth)|provided|specified|stated|permitted|agreed)"
+    r"|subject\s+to\s+(?:section|clause|paragraph|article|the\s+exceptions?))\b(?P<rest>[^.;]{0,80})")
+_EXCEPTION_OPENS_NOTHING = cache.regex(
+    r"consent|permission|authori[sz]|instruct|direct|opt(?:s|ed)?[- ]in|agree|choose|chose|elect|request|ask|"
+    r"\blaws?\b|legal|regulat|court|subpoena|provid(?:e|ing)\s+(?:and\s+[\w ]+\s+)?(?:the\s+|our\s+|you\s+(?:with\s+)?)?"
+    r"(?:services?|products?)|necessary|aggregat|de-?identif|anonymi|security|fraud|abuse")
 
 
 # ", not on", "but never from", "rather than", "instead of" just before a data
@@ -1744,6 +1758,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         partial, data_terms = False, list[str]()
         if modality == PROHIBITION:
             partial, data_terms = _partial(text, seg_d, vocab)
+            if not partial and (ex := _EXCEPTED.search(low, s0, s1)) is not None \
+                    and not _EXCEPTION_OPENS_NOTHING.search(ex.group("rest")):
+                partial = True
         # "data that we license from third parties": where the data came from, not who gets it
         third = any(m.name == THIRD_PARTY and not _FROM_BEFORE.search(low, max(a, m.start - 8), m.start)
                     for m in actors if a <= m.start < b and m is not actor_m)

@@ -154,7 +154,8 @@ class Fact:
     A sentence that forbids a use ("will not use ... to train ... without your
     consent") is a PROHIBITION with a condition, never a grant. When it names
     only some of the data ("audio, video or chat content"), `partial` is true
-    and `data_terms` lists the words it covers.
+    and `data_terms` lists the words it covers; `partial` is also true, with no
+    words, when it makes an exception ("except as described in Section 6.2").
     """
 
     modality: str

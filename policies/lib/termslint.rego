@@ -275,6 +275,14 @@ ai_limit(f) if {
 	has_choice(f)
 	"ai_training" in f.purposes
 	count(ai_data_of(f)) > 0
+	not user_duty(f)
+}
+
+# What the user must or must not do ("You agree not to use prompts to train
+# competing models"): a choice read in it is no choice over the company's use.
+user_duty(f) if {
+	f.actor == "user"
+	f.modality in {"prohibition", "obligation"}
 }
 
 # Data the document wholly takes out of unconsented AI training.
