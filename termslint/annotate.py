@@ -980,6 +980,8 @@ class _Context:
     purpose_terms: dict[str, frozenset[str]] = field(default_factory=dict)  # "Permitted Purposes" -> what it names
     purpose_defined: re.Pattern[str] | None = None  # those terms, case-sensitive
     ai_texts: dict[str, bool] = field(default_factory=dict)  # a clause's text -> whether it speaks of AI training
+    clause_texts: list[str] = field(default_factory=list)  # the document's, for `_document_speaks_of_ai`
+    doc_speaks_of_ai: bool | None = None  # None: not asked yet
 
 
 _PAREN_ALIASES = cache.regex(
@@ -1080,6 +1082,8 @@ def _names_the_user(name: str, vocab: Vocabulary) -> bool:
 
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
     ctx = _Context(vocab)
+    if doc is not None:
+        ctx.clause_texts = [c.text for c in doc.clauses]
     company: set[str] = set()
     user: set[str] = set()
     feedback: set[str] = set()
@@ -1156,6 +1160,14 @@ def _purposes_named(definition: str, vocab: Vocabulary) -> frozenset[str]:
 _BARE_TRAINING = cache.regex(
     r"\b(?:used|use|uses|using)\s+(?:[\w'’-]+\s+){0,3}?(?:for|in)\s+(?:any\s+)?training\b(?!\s+(?:of|for)\s+(?:staff|employees|agents|personnel))"
     r"|\bfor\s+training\s+purposes\b")
+# An opt-out from bare "training": "You can opt out of training in Settings", "turn
+# off \"Product Improvement and Training\"". In a document that speaks of AI
+# training anywhere, that is the training it spoke of (choices often sit in a
+# section of their own, far from the use).
+_OPTED_OUT_OF_TRAINING = cache.regex(
+    r"\b(?:opt(?:s|ed|ing)?[- ]?out\s+of|(?:turn|switch)(?:s|es|ed|ing)?\s+off|disabl(?:e|es|ed|ing)"
+    r"|(?:exclud|withdraw)\w*\s+(?:[\w'’-]+\s+){0,3}?from)\s+(?:the\s+|such\s+|this\s+|any\s+|further\s+|future\s+)?"
+    r"(?P<what>training\b|[\"“'‘][^\"”'’]{0,40}?\btraining\b)")
 
 
 def _speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
@@ -1165,6 +1177,16 @@ def _speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
         ai = ctx.vocab.purposes.get("ai_training")
         known = ctx.ai_texts[text] = bool(ai is not None and ai.find(text, low))
     return known
+
+
+def _document_speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
+    """Whether this clause, or any clause of the document, names AI training (asked only of
+    an opt-out from bare "training")."""
+    if _speaks_of_ai(text, low, ctx):
+        return True
+    if ctx.doc_speaks_of_ai is None:
+        ctx.doc_speaks_of_ai = any(_speaks_of_ai(t, lower_same_length(t), ctx) for t in ctx.clause_texts)
+    return ctx.doc_speaks_of_ai
 
 
 def _term_purposes(text: str, s0: int, s1: int, ctx: _Context) -> list[_Mention]:
@@ -1574,6 +1596,9 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         # "Enterprise customers' data is never used for training." in a clause about
         # training models: the models' training, not staff's.
         implied.append(_Mention("purpose", "ai_training", bare.start(), bare.end()))
+    elif not found.get("purpose:ai_training") and (out := _OPTED_OUT_OF_TRAINING.search(low, s0, s1)) is not None \
+            and _document_speaks_of_ai(text, low, ctx):
+        implied.append(_Mention("purpose", "ai_training", out.start("what"), out.end("what")))
     if cand is not None and GRANT not in cand and not any(found.values()) and not implied:
         return []  # only purposes recorded beside others, such as providing_service
     for k, _, _, c in keys:

@@ -779,3 +779,31 @@ def test_an_opt_out_that_opens_a_clause_points_back_at_the_use_before_it(
         data: list[str] | None) -> None:
     doc = _parsed(POINTING_BACK.format(use=use, between=between, choice=choice), vocab)
     _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["4.3"], purposes, data)
+
+
+CHOICES_SECTION = """\
+# Terms of Service
+
+## 4. Your Content
+
+4.1 {use}
+
+## 9. Your choices
+
+9.1 {choice}
+"""
+
+
+@pytest.mark.parametrize(("use", "choice", "purposes", "data"), [
+    # bare "training" in an opt-out, in a document that speaks of AI training elsewhere
+    (TRAINING, "You can opt out of training in your account settings.", ["ai_training"], []),
+    (TRAINING, 'You can turn off "Product Improvement and Training" in Settings.',
+     ["ai_training", "product_improvement"], []),
+    (TRAINING, "You may exclude your Content from training at any time.", ["ai_training"], ["customer_content"]),
+    # a document that never speaks of AI: training of what is not said, so no statement
+    (NEWSLETTERS, "You can opt out of training in your account settings.", None, None),
+])
+def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
+        vocab: Vocabulary, use: str, choice: str, purposes: list[str] | None, data: list[str] | None) -> None:
+    doc = _parsed(CHOICES_SECTION.format(use=use, choice=choice), vocab)
+    _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["9.1"], purposes, data)
