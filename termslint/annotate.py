@@ -1257,13 +1257,18 @@ _CATCH_ALL = cache.regex(r"\b(?:or|and|and/or)\s+(?:any\s+|all\s+)?other\s+(?:[\
 # obeys the law or runs the service ("except with your consent", "except as
 # required by law", "other than to provide the Services"): those open nothing
 # to AI training.
+# (not the verb "save": "the files you save")
 _EXCEPTED = cache.regex(
-    r"\b(?:except|excepting|save|other\s+than|unless\s+(?:otherwise\s+)?(?:described|set\s+(?:out|forth)|provided|specified|stated|permitted|agreed)"
-    r"|subject\s+to\s+(?:section|clause|paragraph|article|the\s+exceptions?))\b(?P<rest>[^.;]{0,80})")
+    r"\b(?:except|excepting|save\s+(?:as|for|where|to\s+the\s+extent)|other\s+than"
+    r"|unless\s+(?:otherwise\s+)?(?:described|set\s+(?:out|forth)|provided|specified|stated|permitted|agreed)"
+    r"|subject\s+to\s+(?:section|clause|paragraph|article|the\s+exceptions?))\b[^.;]{0,80}")
+# (read in the whole exception: "unless otherwise agreed" asks for agreement;
+# not "the Agreement", a document that may hold the exception)
 _EXCEPTION_OPENS_NOTHING = cache.regex(
-    r"consent|permission|authori[sz]|instruct|direct|opt(?:s|ed)?[- ]in|agree|choose|chose|elect|request|ask|"
-    r"\blaws?\b|legal|regulat|court|subpoena|provid(?:e|ing)\s+(?:and\s+[\w ]+\s+)?(?:the\s+|our\s+|you\s+(?:with\s+)?)?"
-    r"(?:services?|products?)|necessary|aggregat|de-?identif|anonymi|security|fraud|abuse")
+    r"\b(?:consent\w*|permission|authori[sz]\w*|instruct\w*|direct(?:s|ed|ion)?|opt(?:s|ed)?[- ]in|agree(?:s|d)?\b(?!ment)"
+    r"|choose|chose|chosen|elect(?:s|ed)?|request\w*|ask(?:s|ed)?|laws?|legal\w*|regulat\w*|court|subpoena"
+    r"|provid(?:e|ing)\s+(?:and\s+[\w ]+\s+)?(?:the\s+|our\s+|you\s+(?:with\s+)?)?(?:services?|products?)"
+    r"|necessary|aggregat\w*|de-?identif\w*|anonymi\w*|security|fraud|abuse)\b")
 
 
 # ", not on", "but never from", "rather than", "instead of" just before a data
@@ -1784,7 +1789,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
         if modality == PROHIBITION:
             partial, data_terms = _partial(text, seg_d, vocab)
             if not partial and (ex := _EXCEPTED.search(low, s0, s1)) is not None \
-                    and not _EXCEPTION_OPENS_NOTHING.search(ex.group("rest")):
+                    and not _EXCEPTION_OPENS_NOTHING.search(ex.group(0)):
                 partial = True
         # "data that we license from third parties": where the data came from, not who gets it
         third = any(m.name == THIRD_PARTY and not _FROM_BEFORE.search(low, max(a, m.start - 8), m.start)
