@@ -53,14 +53,18 @@ deny contains f if {
 	}
 }
 
+# The data of these facts that no choice covers (a use that goes on despite an
+# opt-out is named apart).
+uncovered(facts) := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
+
 # The data that no choice covers (naming the opt-out that only some users
 # have, if there is one); failing that, the data used even after an opt-out.
 message(c, facts) := sprintf("%s lets the company use %s to train AI models, and only some users can opt out (%s%s)", [lib.capitalise(lib.clause_name(c)), lib.labels(cats), limited[0], lib.quote(limited[1])]) if {
-	cats := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
+	cats := uncovered(facts)
 	count(cats) > 0
 	limited := sort(some_users_opt_outs)[0]
 } else := sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
-	cats := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
+	cats := uncovered(facts)
 	count(cats) > 0
 } else := sprintf("%s lets the company use %s to train AI models even after users opt out", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
 	cats := {d | some g in facts; some d in lib.ai_data_of(g)}

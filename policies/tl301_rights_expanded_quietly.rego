@@ -49,21 +49,11 @@ limits_of(fs) := {lib.choice_kind(k, g) | some g in fs; some k in g.conditions; 
 
 # Labels of the limits the base had and the head lacks; an opt-out for everyone
 # that only some users have now is lost too.
-lost_limits(base, head) := {lost_label(k, head_limits) |
+lost_limits(base, head) := {lib.condition_label(lib.lost_kind(k, head_limits)) |
 	head_limits := limits_of(head)
 	some k in limits_of(base)
-	not limit_kept(head_limits, k)
+	not lib.kind_kept(head_limits, k)
 }
-
-limit_kept(head_limits, k) if {
-	some h in head_limits
-	lib.choice_covers_kind(h, k)
-}
-
-lost_label(k, head_limits) := lib.condition_label("opt_out_for_some_users") if {
-	k == "opt_out_available"
-	"opt_out_for_some_users" in head_limits
-} else := lib.condition_label(k)
 
 prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; some p in g.purposes}
 

@@ -36,26 +36,16 @@ head_kinds(ch) := {lib.choice_kind(k, g) | some g in lib.head_facts(ch); some k 
 
 # [what was lost, base fact]: a choice the clause no longer offers, or an
 # opt-out for everyone that only some users have now.
-lost_facts(ch) := [[lost_kind(kind, kinds), g] |
+lost_facts(ch) := [[lib.lost_kind(kind, kinds), g] |
 	kinds := head_kinds(ch)
 	some g in lib.base_facts(ch)
 	some k in g.conditions
 	k in choice_conditions
 	kind := lib.choice_kind(k, g)
-	not kept_here(kinds, kind)
+	not lib.kind_kept(kinds, kind)
 	not lib.choice_kept(k, g)
 	not lib.choice_superseded(g)
 ]
-
-kept_here(kinds, kind) if {
-	some head in kinds
-	lib.choice_covers_kind(head, kind)
-}
-
-lost_kind(kind, kinds) := "opt_out_for_some_users" if {
-	kind == "opt_out_available"
-	"opt_out_for_some_users" in kinds
-} else := kind
 
 deny contains f if {
 	changes_apply

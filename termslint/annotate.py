@@ -980,7 +980,7 @@ class _Context:
     purpose_terms: dict[str, frozenset[str]] = field(default_factory=dict)  # "Permitted Purposes" -> what it names
     purpose_defined: re.Pattern[str] | None = None  # those terms, case-sensitive
     ai_texts: dict[str, bool] = field(default_factory=dict)  # a clause's text -> whether it speaks of AI training
-    clause_texts: list[str] = field(default_factory=list)  # the document's, for `_document_speaks_of_ai`
+    doc: Document | None = None  # the document annotated, if any
     doc_speaks_of_ai: bool | None = None  # None: not asked yet
 
 
@@ -1082,8 +1082,7 @@ def _names_the_user(name: str, vocab: Vocabulary) -> bool:
 
 def _build_context(vocab: Vocabulary, definitions: Mapping[str, Definition | str] | None, doc: Document | None) -> _Context:
     ctx = _Context(vocab)
-    if doc is not None:
-        ctx.clause_texts = [c.text for c in doc.clauses]
+    ctx.doc = doc
     company: set[str] = set()
     user: set[str] = set()
     feedback: set[str] = set()
@@ -1185,7 +1184,8 @@ def _document_speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
     if _speaks_of_ai(text, low, ctx):
         return True
     if ctx.doc_speaks_of_ai is None:
-        ctx.doc_speaks_of_ai = any(_speaks_of_ai(t, lower_same_length(t), ctx) for t in ctx.clause_texts)
+        clauses = ctx.doc.clauses if ctx.doc is not None else []
+        ctx.doc_speaks_of_ai = any(_speaks_of_ai(c.text, lower_same_length(c.text), ctx) for c in clauses)
     return ctx.doc_speaks_of_ai
 
 
@@ -1542,7 +1542,21 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
     return COMPANY, None
 
 
-def _partial(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, list[str]]:
+def _partial(text: str, low: str, sentence: tuple[int, int], data: list[_Mention],
+             vocab: Vocabulary) -> tuple[bool, list[str]]:
+    """Whether a prohibition covers only part of the data, and the words of the part it names.
+
+    Only named parts of customer content ("audio, video or chat content"), or
+    all of its data but with an exception (no words then).
+    """
+    partial, terms = _named_part(text, data, vocab)
+    if not partial and (ex := _EXCEPTED.search(low, *sentence)) is not None \
+            and not _EXCEPTION_OPENS_NOTHING.search(ex.group(0)):
+        return True, []
+    return partial, terms
+
+
+def _named_part(text: str, data: list[_Mention], vocab: Vocabulary) -> tuple[bool, list[str]]:
     """A prohibition that covers only named parts of customer content."""
     content = [d for d in data if d.name == "customer_content"]
     if not content:
@@ -1787,10 +1801,7 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
                 license.limited_to_service = True
         partial, data_terms = False, list[str]()
         if modality == PROHIBITION:
-            partial, data_terms = _partial(text, seg_d, vocab)
-            if not partial and (ex := _EXCEPTED.search(low, s0, s1)) is not None \
-                    and not _EXCEPTION_OPENS_NOTHING.search(ex.group(0)):
-                partial = True
+            partial, data_terms = _partial(text, low, (s0, s1), seg_d, vocab)
         # "data that we license from third parties": where the data came from, not who gets it
         third = any(m.name == THIRD_PARTY and not _FROM_BEFORE.search(low, max(a, m.start - 8), m.start)
                     for m in actors if a <= m.start < b and m is not actor_m)
@@ -1855,7 +1866,7 @@ def _split_parallel_uses(text: str, low: str, data: list[_Mention], purposes: li
         part_d = [d for d in data if a <= d.start < b]
         part_p = [p for p in purposes if a <= p.start < b]
         dropped = {id(m) for m in data + purposes} - {id(m) for m in part_d + part_p}
-        partial, data_terms = (_partial(text, part_d, vocab) if fact.modality == PROHIBITION
+        partial, data_terms = (_partial(text, low, fact.sentence, part_d, vocab) if fact.modality == PROHIBITION
                                else (False, list[str]()))
         out.append(replace(
             fact,
@@ -2251,7 +2262,7 @@ def _answer_row_fact(text: str, low: str, row: tuple[int, int],
     conds = [_Mention("condition", n, a, b) for n, c in ctx.vocab.conditions.items() for a, b in c.find(text, low, c0, c1)]
     yes = word.group(1).lower() == "yes"
     modality = PERMISSION if yes else PROHIBITION
-    partial, data_terms = (False, list[str]()) if yes else _partial(text, data, ctx.vocab)
+    partial, data_terms = (False, list[str]()) if yes else _partial(text, low, row, data, ctx.vocab)
     return [_RawFact(modality=modality, actor=COMPANY, data={d.name for d in data}, purposes={"ai_training"},
                      conditions={c.name for c in conds}, license=None,
                      evidence=[*data, _Mention("purpose", "ai_training", word.start(1), word.end(1)), *conds],

@@ -104,6 +104,13 @@ def test_partial_carve_out(vocab: Vocabulary) -> None:
     assert not whole.partial and whole.data_terms == []
 
 
+def test_an_exception_makes_every_promise_of_its_sentence_partial(vocab: Vocabulary) -> None:
+    """"We do not use A to do X, or B to do Y, except as described in Section 6": both promises have the exception."""
+    facts = annotate_sentence("We do not use your messages to train our models, or your contact details to send "
+                              "marketing emails, except as described in Section 6.", vocab)
+    assert [(f.purposes, f.partial) for f in facts] == [(["ai_training"], True), (["marketing"], True)]
+
+
 def test_licence_scope_negations(vocab: Vocabulary) -> None:
     f = annotate_sentence("You grant us a non-exclusive, non-transferable, non-sublicensable, revocable licence "
                           "to host Your Content solely to provide the Services to you.", vocab)[0]

@@ -501,6 +501,20 @@ choice_covers_kind(head, base) if {
 	base == "opt_out_for_some_users"
 }
 
+# Whether one of the kinds a clause offers now keeps a kind it offered at the base.
+kind_kept(head_kinds, base) if {
+	some head in head_kinds
+	choice_covers_kind(head, base)
+}
+
+# What a clause lost of a base kind it no longer keeps: an opt-out everyone had
+# and only some users have now is "opt_out_for_some_users" (labelled "opt-out for
+# all users"); anything else is itself.
+lost_kind(base, head_kinds) := "opt_out_for_some_users" if {
+	base == "opt_out_available"
+	"opt_out_for_some_users" in head_kinds
+} else := base
+
 # [choice kind, purpose] pairs the head document offers; "*" for a choice with no purpose named.
 head_choices contains [choice_kind(k, f), p] if {
 	some c in input.clauses
