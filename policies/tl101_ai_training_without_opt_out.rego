@@ -6,10 +6,11 @@
 #   any purpose" next to a mention of AI) when neither the clause, a clause it
 #   refers to, nor any other clause gives users an opt-out or asks for their
 #   consent for that data; or when the clause says the use goes on even after
-#   users opt out ("Even if you opt out, we will use ..."). An opt-out that only
-#   the users of some places or plans have ("If you live in the EEA, you can
-#   opt out", "Enterprise customers can opt out") is no opt-out for the others,
-#   and the message names it.
+#   users opt out ("Even if you opt out, we will use ..."). An opt-out, a
+#   consent or a promise not to train that only the users of some places or
+#   plans have ("If you live in the EEA, you can opt out", "Enterprise
+#   customers can opt out", "If you are on a Team plan, we will not use your
+#   Content to train") does nothing for the others, and the message names it.
 # custom:
 #   code: TL101
 #   name: ai-training-without-opt-out
@@ -39,7 +40,7 @@ import data.termslint.lib
 import data.termslint.lib.ai_training_without_choice
 import data.termslint.lib.clauses_by_id
 import data.termslint.lib.full_ai_cover
-import data.termslint.lib.some_users_opt_outs
+import data.termslint.lib.some_users_limits
 
 deny contains f if {
 	some cid, positions in ai_training_without_choice
@@ -57,12 +58,12 @@ deny contains f if {
 # opt-out is named apart).
 uncovered(facts) := {d | some g in facts; not lib.despite_opt_out(g); some d in lib.ai_data_of(g)} - full_ai_cover
 
-# The data that no choice covers (naming the opt-out that only some users
-# have, if there is one); failing that, the data used even after an opt-out.
-message(c, facts) := sprintf("%s lets the company use %s to train AI models, and only some users can opt out (%s%s)", [lib.capitalise(lib.clause_name(c)), lib.labels(cats), limited[0], lib.quote(limited[1])]) if {
+# The data that no choice covers (naming the choice or promise that only some
+# users have, if there is one); failing that, the data used even after an opt-out.
+message(c, facts) := sprintf("%s lets the company use %s to train AI models, and %s (%s%s)", [lib.capitalise(lib.clause_name(c)), lib.labels(cats), limited[0], limited[1], lib.quote(limited[2])]) if {
 	cats := uncovered(facts)
 	count(cats) > 0
-	limited := sort(some_users_opt_outs)[0]
+	limited := sort(some_users_limits)[0]
 } else := sprintf("%s lets the company use %s to train AI models, and no clause gives users an opt-out or asks for their consent for that data", [lib.capitalise(lib.clause_name(c)), lib.labels(cats)]) if {
 	cats := uncovered(facts)
 	count(cats) > 0

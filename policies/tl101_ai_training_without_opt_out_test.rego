@@ -187,3 +187,33 @@ test_user_restriction_with_choice_word_is_no_opt_out if {
 	result := rule.deny with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [restriction])])
 	count(result) == 1
 }
+
+# "If you live in the EEA, we ask for your consent before training on your
+# Content": users elsewhere are not asked, so the use is flagged.
+test_consent_asked_of_some_users_only_is_no_choice if {
+	g := object.union(ai_grant, {
+		"conditions": ["only_some_users", "opt_in_consent"],
+		"evidence": [fx.evidence("condition:only_some_users", "If you live in the EEA", 10)],
+	})
+	result := rule.deny with input as fx.doc([fx.clause("10.4", [g])])
+	count(result) == 1
+	some f in result
+	f.msg == "Clause 10.4 lets the company use customer content and service-generated data to train AI models, and only some users are asked for their consent (clause 10.4: \"If you live in the EEA\")"
+}
+
+# "If you are on a Team plan, we will not train on your Content": the promise
+# is partial, so the grant stays flagged, and the message names who has it.
+test_promise_to_some_users_only_leaves_the_grant_flagged if {
+	promise := fx.fact({
+		"modality": "prohibition",
+		"data": ["customer_content", "service_generated_data"],
+		"purposes": ["ai_training"],
+		"conditions": ["only_some_users"],
+		"partial": true,
+		"evidence": [fx.evidence("condition:only_some_users", "If you are on a Team plan", 12)],
+	})
+	result := rule.deny with input as fx.doc([fx.clause("10.4", [ai_grant]), fx.clause("12", [promise])])
+	count(result) == 1
+	some f in result
+	f.msg == "Clause 10.4 lets the company use customer content and service-generated data to train AI models, and the promise not to covers only some users (clause 12: \"If you are on a Team plan\")"
+}

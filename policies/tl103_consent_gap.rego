@@ -2,10 +2,11 @@
 # title: Consent or prohibition that covers only part of the data
 # description: |
 #   Flags a prohibition of AI training, or a consent or opt-out for it, that
-#   covers only part of the data (some kinds of content, or fewer data
-#   categories) while another grant or permission in the document still makes
-#   more data available for AI training without a choice. The message names
-#   what stays uncovered.
+#   covers only part of the data (some kinds of content, fewer data
+#   categories, or the data of only some users: "If you are on a Team plan")
+#   while another grant or permission in the document still makes more data
+#   available for AI training without a choice. The message names what stays
+#   uncovered.
 # custom:
 #   code: TL103
 #   name: consent-gap
@@ -39,16 +40,18 @@ uncovered_words(g) := words if {
 	own := {d | some d in g.data}
 	wholly := open_ai_data - full_ai_cover - own
 	partly := {d | g.partial; some d in own; d in open_ai_data; not d in full_ai_cover}
-	terms := concat(", ", g.data_terms)
 	words := array.concat(
 		sort([lib.label(d) | some d in wholly]),
-		sort([other_than(lib.label(d), terms) | some d in partly]),
+		sort([other_than(lib.label(d), g) | some d in partly]),
 	)
 }
 
-other_than(label, "") := concat(" ", [label, "beyond what this sentence names"])
-
-other_than(label, terms) := concat(" ", [label, "other than", terms]) if terms != ""
+# What a partial limit leaves of its data: what its words do not name ("audio,
+# video or chat"), that of the users it does not name ("If you are on a Team
+# plan, we will not ..."), or what an exception lets through.
+other_than(label, g) := concat(" ", [label, "other than", concat(", ", g.data_terms)]) if count(g.data_terms) > 0
+else := concat(" ", [label, "of other users"]) if lib.only_some_users(g)
+else := concat(" ", [label, "beyond what this sentence names"])
 
 # One finding per clause: a clause with several partial limits names what
 # they leave open once, in the order its sentences name it.

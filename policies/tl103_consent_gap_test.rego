@@ -95,3 +95,13 @@ test_several_partial_limits_in_one_clause_make_one_finding if {
 	startswith(f.msg, "Clause 10.4 limits AI training for only part of the data: service-generated data, customer content other than audio, video, chat and customer content other than chats can")
 	count(f.evidence) == count(partial_consent.evidence) + 1
 }
+
+# "If you are on a Team plan, we will not train on your Content": what it
+# leaves open is the content of the other users.
+test_promise_to_some_users_only_names_the_other_users if {
+	promise := object.union(partial_consent, {"conditions": ["only_some_users"], "data_terms": []})
+	result := rule.deny with input as fx.doc([fx.clause("10.2", [grant]), fx.clause("10.4", [promise])])
+	count(result) == 1
+	some f in result
+	f.msg == "Clause 10.4 limits AI training for only part of the data: customer content of other users can still be used for AI training under clause 10.2"
+}

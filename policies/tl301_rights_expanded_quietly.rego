@@ -55,7 +55,19 @@ lost_limits(base, head) := {lib.condition_label(lib.lost_kind(k, head_limits)) |
 	not lib.kind_kept(head_limits, k)
 }
 
-prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; some p in g.purposes}
+# Purposes ruled out for all of the data and all users; a promise for only part
+# of them ("If you are on a Team plan, we will not ...") rules them out partly.
+prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; not g.partial; some p in g.purposes}
+
+partly_prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; g.partial; some p in g.purposes}
+
+# Purposes the base ruled out wholly that the head rules out partly (as "now
+# rules out AI training only for part of the data or users"), or not at all.
+narrowed_part(words) := [] if count(words) == 0
+
+narrowed_part(words) := [concat("", ["now rules out ", lib.join_words(words), " only for part of the data or users"])] if {
+	count(words) > 0
+}
 
 service_limited(fs) if {
 	some g in fs
@@ -86,11 +98,15 @@ what_changed(base, head) := array.concat(
 			part("lost its ", sort(lost_limits(base, head))),
 		),
 		array.concat(
-			part("no longer rules out ", sort([lib.purpose_label(p) | some p in prohibited_of(base) - prohibited_of(head)])),
-			service_part(base, head),
+			part("no longer rules out ", sort([lib.purpose_label(p) | some p in unbanned - partly_prohibited_of(head)])),
+			array.concat(
+				narrowed_part(sort([lib.purpose_label(p) | some p in unbanned & partly_prohibited_of(head)])),
+				service_part(base, head),
+			),
 		),
 	),
 ) if {
+	unbanned := prohibited_of(base) - prohibited_of(head)
 	base_uses := use_facts(base)
 	head_uses := use_facts(head)
 }

@@ -75,3 +75,32 @@ test_narrowing_passes if {
 test_without_changes_passes if {
 	count(rule.deny) == 0 with input as fx.doc([fx.clause("10.2", [new_use])])
 }
+
+promise := fx.fact({"modality": "prohibition", "data": ["customer_content"], "purposes": ["ai_training"]})
+
+# "We do not train on your Content" became "If you are on a Team plan, we do
+# not train on your Content": the others' content is no longer ruled out.
+test_promise_narrowed_to_some_users_without_new_date_is_flagged if {
+	narrowed := object.union(promise, {"conditions": ["only_some_users"], "partial": true})
+	d := quiet(meta, meta, [narrowed], fx.change("modified", "10.2", "10.2", [narrowed], [promise]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	contains(f.msg, "now rules out AI training only for part of the data or users")
+	not contains(f.msg, "no longer rules out")
+}
+
+test_promise_dropped_without_new_date_is_flagged if {
+	d := quiet(meta, meta, [], fx.change("modified", "10.2", "10.2", [], [promise]))
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	contains(f.msg, "no longer rules out AI training")
+}
+
+# A promise made whole ("If you are on a Team plan" struck out) narrows nothing.
+test_promise_widened_to_all_users_passes if {
+	narrowed := object.union(promise, {"conditions": ["only_some_users"], "partial": true})
+	d := quiet(meta, meta, [promise], fx.change("modified", "10.2", "10.2", [promise], [narrowed]))
+	count(rule.deny) == 0 with input as d
+}

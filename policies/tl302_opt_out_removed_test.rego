@@ -118,3 +118,30 @@ test_opt_out_narrowed_but_offered_to_all_elsewhere_passes if {
 	)
 	count(rule.deny) == 0 with input as d
 }
+
+# "We ask for your consent before training" became "If you live in the EEA, we
+# ask for your consent": users elsewhere lost it.
+test_consent_narrowed_to_some_users_is_flagged if {
+	consent := object.union(use, {"modality": "permission", "conditions": ["opt_in_consent"], "text": "We ask for your consent before we train on your Content."})
+	narrowed := object.union(consent, {"conditions": ["only_some_users", "opt_in_consent"], "text": "If you live in the EEA, we ask for your consent before we train on your Content."})
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [narrowed])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [narrowed], [consent])]),
+	)
+	result := rule.deny with input as d
+	count(result) == 1
+	some f in result
+	contains(f.msg, "lost the opt-in consent requirement for all users")
+}
+
+# "will not train on X without your consent" became "If you are on a Team plan,
+# we do not train on X": a promise to some users only supersedes nothing.
+test_consent_not_superseded_by_a_promise_to_some_users if {
+	consent := object.union(opt_out, {"modality": "prohibition", "actor": "company", "conditions": ["opt_in_consent"]})
+	ban := fx.fact({"modality": "prohibition", "data": ["customer_content"], "purposes": ["ai_training"], "conditions": ["only_some_users"], "partial": true})
+	d := fx.with_changes(
+		fx.doc([fx.clause("10.4", [ban])]),
+		fx.changes(meta, meta, [fx.change("modified", "10.4", "10.4", [ban], [consent])]),
+	)
+	count(rule.deny) == 1 with input as d
+}

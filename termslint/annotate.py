@@ -2127,11 +2127,17 @@ def _plain_line(raw: str) -> tuple[str, list[int]]:
 
 
 def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fact:
-    if "only_some_users" in raw.conditions and "opt_out_available" not in raw.conditions:
-        # Who may choose matters on an opt-out only ("Acme does not train on data
-        # from users in the EU" is a promise, "EU users" its data).
-        raw.conditions.discard("only_some_users")
-        raw.evidence = [m for m in raw.evidence if m.name != "only_some_users"]
+    if "only_some_users" in raw.conditions:
+        if raw.modality == PROHIBITION and raw.actor != USER:
+            # A promise to only some users ("If you are on a Team plan, we will
+            # not train on your Content", "Acme does not train on data from
+            # users in the EU") leaves the others' data open: it is partial.
+            raw.partial = True
+        elif not raw.conditions & _CHOICES:
+            # Who may choose matters on a choice only (an opt-out, or consent
+            # asked of "users in the EEA"); elsewhere the words name no one apart.
+            raw.conditions.discard("only_some_users")
+            raw.evidence = [m for m in raw.evidence if m.name != "only_some_users"]
     ev: list[Evidence] = []
     seen: set[tuple[str, int, int]] = set()
     for m in sorted(raw.evidence, key=lambda m: m.start):

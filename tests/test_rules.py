@@ -383,6 +383,27 @@ def test_a_promise_over_something_of_yours_covers_only_that(engine: EmbeddedEngi
     assert codes("We will never use your Content to train AI.") == []
 
 
+def test_a_promise_or_consent_for_only_some_users_leaves_the_others_open(
+        engine: EmbeddedEngine, policies: PolicySet) -> None:
+    """"If you are on a Team plan, we will not ..." lets the other users' content be used."""
+    def codes(second: str) -> list[str]:
+        return sorted(codes_of(
+            "# Terms\n\n## 3. Content\n\n3.1 We may use your Content to train our AI models.\n\n"
+            f"3.2 {second}\n",
+            engine, policies,
+        ))
+
+    promise = "we will not use your Content to train our models."
+    consent = "we will ask for your consent before we use your Content to train our models."
+    # The grant stays open for the others (TL101); the promise is partial (TL103).
+    assert codes(f"If you are on a Business or Enterprise plan, {promise}") == ["TL101", "TL103"]
+    # Consent asked of some users only: both uses go on for the others.
+    assert codes(f"If you live in the EEA, {consent}") == ["TL101", "TL101"]
+    # The same promise or consent for everyone covers the grant.
+    assert codes(promise.capitalize()) == []
+    assert codes(consent.capitalize()) == []
+
+
 def test_such_feedback_is_not_the_content_named_before(engine: EmbeddedEngine, policies: PolicySet) -> None:
     codes = codes_in(
         "# Terms\n\n## 7. Content and feedback\n\nWe may use your photos to improve the Service. "

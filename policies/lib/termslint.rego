@@ -56,6 +56,7 @@ condition_labels := {
 	"opt_in_consent": "opt-in consent requirement",
 	"opt_out_available": "opt-out",
 	"opt_out_for_some_users": "opt-out for all users",
+	"opt_in_for_some_users": "opt-in consent requirement for all users",
 	"aggregated_or_deidentified": "limit to aggregated or de-identified data",
 	"deemed_consent": "deemed consent",
 	"as_permitted_by_law": "legal limits",
@@ -242,16 +243,17 @@ ai_use(f) if {
 	count(ai_data_of(f)) > 0
 }
 
-has_choice(f) if "opt_in_consent" in f.conditions
-
 has_choice(f) if {
-	"opt_out_available" in f.conditions
+	some k in choice_conditions
+	k in f.conditions
 	not only_some_users(f)
 }
 
 # A choice only the users of some places or plans have ("If you live in the EEA,
-# you can opt out", "Enterprise customers can opt out"): users elsewhere, or on
-# other plans, have none, so it is no opt-out for the users.
+# you can opt out", "Enterprise customers can opt out", "If you live in the EEA,
+# we ask for your consent"): users elsewhere, or on other plans, have none, so it
+# is no choice for the users. (On a promise, "If you are on a Team plan, we will
+# not train on your Content", it makes the promise partial.)
 only_some_users(f) if "only_some_users" in f.conditions
 
 # A choice whose purposes reach AI training (or name no purpose at all).
@@ -337,17 +339,33 @@ opt_out_facts contains f if {
 	"ai_training" in f.purposes
 }
 
-# [clause name, who may opt out] of each opt-out from AI training that only
-# the users of some places or plans have, for TL101's message.
-some_users_opt_outs contains [clause_name(c), e.text] if {
+# [what only some users have, clause name, who they are] of each choice over
+# AI training, or promise against it, that only the users of some places or
+# plans have, for TL101's message.
+some_users_limits contains [some_users_have(f), clause_name(c), e.text] if {
 	some c in input.clauses
 	some f in c.facts
-	"opt_out_available" in f.conditions
 	only_some_users(f)
-	choice_covers_ai(f)
+	some_users_limit(f)
 	some e in f.evidence
 	e.concept == "condition:only_some_users"
 }
+
+some_users_limit(f) if {
+	some k in choice_conditions
+	k in f.conditions
+	choice_covers_ai(f)
+}
+
+some_users_limit(f) if {
+	f.modality == "prohibition"
+	benefits_company(f)
+	"ai_training" in f.purposes
+}
+
+some_users_have(f) := "only some users can opt out" if "opt_out_available" in f.conditions
+else := "only some users are asked for their consent" if "opt_in_consent" in f.conditions
+else := "the promise not to covers only some users"
 
 opt_out_covers(cats) if {
 	some o in opt_out_facts
@@ -484,22 +502,22 @@ base_ai_data contains d if {
 	some d in ai_data_of(f)
 }
 
-# The choice condition k of fact f gives: an opt-out only the users of some
+# The kind of choice each choice condition gives when only some users have it.
+for_some_users := {"opt_out_available": "opt_out_for_some_users", "opt_in_consent": "opt_in_for_some_users"}
+
+# The choice condition k of fact f gives: a choice only the users of some
 # places or plans have is a lesser choice than one everyone has, so narrowing
 # "You can opt out" to "Enterprise customers can opt out" loses a choice.
-choice_kind(k, f) := "opt_out_for_some_users" if {
-	k == "opt_out_available"
+choice_kind(k, f) := kind if {
 	only_some_users(f)
+	kind := for_some_users[k]
 } else := k
 
 # A head choice of kind `head` keeps a base choice of kind `base`: the same
-# kind, or an opt-out for everyone where only some users had one.
+# kind, or a choice for everyone where only some users had one.
 choice_covers_kind(head, base) if head == base
 
-choice_covers_kind(head, base) if {
-	head == "opt_out_available"
-	base == "opt_out_for_some_users"
-}
+choice_covers_kind(head, base) if for_some_users[head] == base
 
 # Whether one of the kinds a clause offers now keeps a kind it offered at the base.
 kind_kept(head_kinds, base) if {
@@ -509,10 +527,10 @@ kind_kept(head_kinds, base) if {
 
 # What a clause lost of a base kind it no longer keeps: an opt-out everyone had
 # and only some users have now is "opt_out_for_some_users" (labelled "opt-out for
-# all users"); anything else is itself.
-lost_kind(base, head_kinds) := "opt_out_for_some_users" if {
-	base == "opt_out_available"
-	"opt_out_for_some_users" in head_kinds
+# all users"), and likewise for consent; anything else is itself.
+lost_kind(base, head_kinds) := kind if {
+	kind := for_some_users[base]
+	kind in head_kinds
 } else := base
 
 # [choice kind, purpose] pairs the head document offers; "*" for a choice with no purpose named.
@@ -548,7 +566,8 @@ choice_pair_reaches(p, f) if count(f.purposes) == 0
 # A consent or opt-out that governed a use the head now rules out outright is
 # not lost but superseded: "will not train on X without your consent" became
 # "does not train on X". Every purpose of the base fact must be banned, for
-# all of its data, by a head prohibition that itself needs no choice.
+# all of its data, by a head prohibition that itself needs no choice and
+# is whole (not for only part of the data or some of the users).
 choice_superseded(f) if {
 	count(f.purposes) > 0
 	every p in f.purposes {
@@ -556,6 +575,7 @@ choice_superseded(f) if {
 		some g in c.facts
 		g.modality == "prohibition"
 		benefits_company(g)
+		not g.partial
 		not has_choice(g)
 		p in g.purposes
 		every d in f.data { d in g.data }
