@@ -55,11 +55,9 @@ lost_limits(base, head) := {lib.condition_label(lib.lost_kind(k, head_limits)) |
 	not lib.kind_kept(head_limits, k)
 }
 
-# Purposes ruled out for all of the data and all users; a promise for only part
-# of them ("If you are on a Team plan, we will not ...") rules them out partly.
-prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; not g.partial; some p in g.purposes}
-
-partly_prohibited_of(fs) := {p | some g in fs; g.modality == "prohibition"; g.partial; some p in g.purposes}
+# Purposes ruled out for all of the data and all users (partial false), or only
+# for part of them (partial true: "If you are on a Team plan, we will not ...").
+prohibited_of(fs, partial) := {p | some g in fs; g.modality == "prohibition"; g.partial == partial; some p in g.purposes}
 
 # Purposes the base ruled out wholly that the head rules out partly (as "now
 # rules out AI training only for part of the data or users"), or not at all.
@@ -98,15 +96,15 @@ what_changed(base, head) := array.concat(
 			part("lost its ", sort(lost_limits(base, head))),
 		),
 		array.concat(
-			part("no longer rules out ", sort([lib.purpose_label(p) | some p in unbanned - partly_prohibited_of(head)])),
+			part("no longer rules out ", sort([lib.purpose_label(p) | some p in unbanned - prohibited_of(head, true)])),
 			array.concat(
-				narrowed_part(sort([lib.purpose_label(p) | some p in unbanned & partly_prohibited_of(head)])),
+				narrowed_part(sort([lib.purpose_label(p) | some p in unbanned & prohibited_of(head, true)])),
 				service_part(base, head),
 			),
 		),
 	),
 ) if {
-	unbanned := prohibited_of(base) - prohibited_of(head)
+	unbanned := prohibited_of(base, false) - prohibited_of(head, false)
 	base_uses := use_facts(base)
 	head_uses := use_facts(head)
 }

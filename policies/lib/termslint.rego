@@ -244,9 +244,14 @@ ai_use(f) if {
 }
 
 has_choice(f) if {
+	offers_choice(f)
+	not only_some_users(f)
+}
+
+# A consent or opt-out, whoever has it.
+offers_choice(f) if {
 	some k in choice_conditions
 	k in f.conditions
-	not only_some_users(f)
 }
 
 # A choice only the users of some places or plans have ("If you live in the EEA,
@@ -352,8 +357,7 @@ some_users_limits contains [some_users_have(f), clause_name(c), e.text] if {
 }
 
 some_users_limit(f) if {
-	some k in choice_conditions
-	k in f.conditions
+	offers_choice(f)
 	choice_covers_ai(f)
 }
 
