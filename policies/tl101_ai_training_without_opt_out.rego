@@ -6,7 +6,10 @@
 #   any purpose" next to a mention of AI) when neither the clause, a clause it
 #   refers to, nor any other clause gives users an opt-out or asks for their
 #   consent for that data; or when the clause says the use goes on even after
-#   users opt out ("Even if you opt out, we will use ..."). An opt-out, a
+#   users opt out ("Even if you opt out, we will use ..."). An opt-out of a
+#   purpose the clause names the training as part of counts too: "You can
+#   opt out of the analysis of your content" for "we analyze your Content
+#   using machine learning". An opt-out, a
 #   consent or a promise not to train that only the users of some places or
 #   plans have ("If you live in the EEA, you can opt out", "Enterprise
 #   customers can opt out", "If you are on a Team plan, we will not use your

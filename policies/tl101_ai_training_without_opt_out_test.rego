@@ -217,3 +217,41 @@ test_promise_to_some_users_only_leaves_the_grant_flagged if {
 	some f in result
 	f.msg == "Clause 10.4 lets the company use customer content and service-generated data to train AI models, and the promise not to covers only some users (clause 12: \"If you are on a Team plan\")"
 }
+
+# "We may use your Content to improve our products, including to train our
+# models" (3.1) and "You can opt out of the use of your Content to improve our
+# products" (9): the opt-out of the wider purpose reaches the training named as
+# part of it, but only one that names the data ("You can opt out of product
+# improvement surveys" names none), and only for the purposes the use names the
+# training as part of (not "for marketing and to train our models").
+improve_and_train := fx.fact({
+	"data": ["customer_content"],
+	"purposes": ["ai_training", "product_improvement"],
+	"ai_training_within": ["product_improvement"],
+})
+
+improvement_opt_out := object.union(opt_out, {"data": ["customer_content"], "purposes": ["product_improvement"]})
+
+test_opt_out_of_the_purpose_training_is_part_of_passes if {
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("3.1", [improve_and_train]), fx.clause("9", [improvement_opt_out])])
+}
+
+test_opt_out_of_the_purpose_training_is_part_of_naming_no_data_is_flagged if {
+	o := object.union(improvement_opt_out, {"data": []})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("3.1", [improve_and_train]), fx.clause("9", [o])])
+}
+
+test_opt_out_of_the_purpose_over_other_data_is_flagged if {
+	o := object.union(improvement_opt_out, {"data": ["service_generated_data"]})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("3.1", [improve_and_train]), fx.clause("9", [o])])
+}
+
+test_opt_out_of_a_purpose_merely_listed_beside_training_is_flagged if {
+	listed := object.union(improve_and_train, {"ai_training_within": []})
+	count(rule.deny) == 1 with input as fx.doc([fx.clause("3.1", [listed]), fx.clause("9", [improvement_opt_out])])
+}
+
+test_opt_out_of_the_purpose_in_the_same_clause_passes_without_naming_data if {
+	o := object.union(improvement_opt_out, {"data": []})
+	count(rule.deny) == 0 with input as fx.doc([fx.clause("3.1", [improve_and_train, o])])
+}

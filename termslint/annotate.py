@@ -2126,6 +2126,43 @@ def _plain_line(raw: str) -> tuple[str, list[int]]:
 # Driving
 
 
+# What follows a wider purpose when it names AI training as part of it: "to
+# improve our products[ and services, including to train] our models", "for
+# analytics[, which includes training]", "analyze[ your Content using techniques
+# such as machine] learning". (Not a plain list: "for marketing and to train".)
+_AS_PART_OF = cache.regex(
+    r"(?:[\s,]+[\w'-]+){0,4}?[\s,(:-]*(?:(?:which|that)\s+)?"
+    r"(?:including|includes?|such\s+as|for\s+example|for\s+instance|e\.\s?g\.|in\s+particular|particularly"
+    r"|notably|using|by\s+means\s+of|by\s+way\s+of|by)"
+    r"(?:[\s,:]+[\w-]+){0,3}?[\s,:]+"
+    r"(?:machine|artificial|ai|a\.i|models?|algorithms?|train\w*|fine-?tun\w*|neural|deep|large|llms?|generative)\b")
+
+
+def _ai_training_within(raw: _RawFact, text: str) -> list[str]:
+    """The purposes `raw` names AI training as part of, for a choice over them.
+
+    "We may use your Content to improve our products, including to train our
+    models": an opt-out of product improvement stops that training too, and
+    "analyze your Content using machine learning" is analytics done by
+    training. (A purpose merely listed beside it is not: opting out of
+    marketing leaves "for marketing and to train our models" untouched.)
+    """
+    ai = [m for m in raw.evidence if m.kind == "purpose" and m.name == "ai_training"]
+    if not ai:
+        return []
+    others = [m for m in raw.evidence if m.kind == "purpose" and m.name not in ("ai_training", "any_purpose")]
+    within: set[str] = set()
+    for m in others:
+        for x in ai:
+            # x may be the very phrase m is in ("for analytics, which includes training").
+            if x.end <= m.end or x.start > m.end + 60:
+                continue
+            link = _AS_PART_OF.match(text[m.end:x.end].lower())
+            if link is not None and not any(m.end <= o.start < m.end + link.end() for o in others):
+                within.add(m.name)
+    return sorted(within)
+
+
 def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fact:
     if "only_some_users" in raw.conditions:
         if raw.modality == PROHIBITION and raw.actor != USER:
@@ -2176,6 +2213,7 @@ def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fac
         partial=raw.partial,
         data_terms=list(raw.data_terms),
         beneficiaries=sorted(raw.beneficiaries),
+        ai_training_within=_ai_training_within(raw, text),
     )
 
 

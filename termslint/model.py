@@ -170,6 +170,9 @@ class Fact:
     partial: bool = False
     data_terms: list[str] = field(default_factory=list)
     beneficiaries: list[str] = field(default_factory=list)  # who gets the data: company, third_party
+    # The purposes it names AI training as part of ("to improve our products,
+    # including to train our models"): a choice over one of them reaches the training.
+    ai_training_within: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -182,6 +185,7 @@ class Fact:
             "partial": self.partial,
             "data_terms": list(self.data_terms),
             "beneficiaries": list(self.beneficiaries),
+            "ai_training_within": list(self.ai_training_within),
             "text": self.text,
             "span": self.span.as_dict() if self.span else None,
             "evidence": [e.as_dict() for e in self.evidence],

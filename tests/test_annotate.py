@@ -814,3 +814,23 @@ def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
         vocab: Vocabulary, use: str, choice: str, purposes: list[str] | None, data: list[str] | None) -> None:
     doc = _parsed(CHOICES_SECTION.format(use=use, choice=choice), vocab)
     _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["9.1"], purposes, data)
+
+
+@pytest.mark.parametrize(("sentence", "within"), [
+    # AI training named as part of a wider purpose: a choice over that purpose reaches it
+    ("We may use your Content to improve our products and services, including to train our models.",
+     ["product_improvement"]),
+    ("We may use Customer Data for analytics, which includes training and fine-tuning AI models.", ["analytics"]),
+    ("We may use your data for research and development, such as developing and training AI models.", ["research"]),
+    ("Our systems may analyze your Content using techniques such as machine learning to improve the Services.",
+     ["analytics"]),
+    ("We may use your content to improve the Services by training our models.", ["product_improvement"]),
+    # the nearest purpose of a list only, and none of a plain list
+    ("We use your data for advertising, analytics and product improvement, including machine learning.",
+     ["product_improvement"]),
+    ("We use your Content for marketing and to train our AI models.", []),
+    ("We use your Content to personalize your experience and to train our AI models.", []),
+])
+def test_ai_training_named_as_part_of_a_wider_purpose(vocab: Vocabulary, sentence: str, within: list[str]) -> None:
+    uses = [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
+    assert [f.ai_training_within for f in uses] == [within]

@@ -427,6 +427,24 @@ def test_an_opt_out_may_name_the_use_by_its_broad_purpose(engine: EmbeddedEngine
     assert codes("You may opt out of marketing emails in your privacy settings.") == ["TL101"]
 
 
+def test_an_opt_out_in_another_clause_may_name_the_purpose_training_is_part_of(
+        engine: EmbeddedEngine, policies: PolicySet) -> None:
+    """"Opt out of the analysis of your content" (4.3) reaches "analyze your Content using machine learning" (4.2)."""
+    codes = codes_in(
+        "# Terms\n\n## 4. Your content\n\n4.2 Our systems may analyze your Content using techniques such as "
+        "machine learning in order to improve our Services.\n\n4.3 {}\n",
+        engine, policies,
+    )
+
+    assert codes("You may opt out of content analysis at any time in your privacy settings.") == []
+    assert codes("You can opt out of the analysis of your content in Settings.") == []
+    # an opt-out of analytics cookies, or of analytics naming no data, is no choice over the content
+    assert codes("You can opt out of analytics cookies through the cookie banner.") == ["TL101"]
+    assert codes("You can opt out of analytics in Settings.") == ["TL101"]
+    # nor is an opt-out of another purpose
+    assert codes("You can opt out of marketing emails in Settings.") == ["TL101"]
+
+
 def test_how_a_model_is_built_is_no_promise_over_the_data(engine: EmbeddedEngine, policies: PolicySet) -> None:
     use = ("# Principles\n\n## 1. Models\n\n1.1 Our systems analyse Customer Data and usage information to "
            "develop machine-learning models.\n\n1.2 {design}\n\n## 2. Choices\n\n"

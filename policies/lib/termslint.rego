@@ -310,7 +310,7 @@ open_ai_data contains d if {
 	ai_use(f)
 	not has_choice(f)
 	some d in ai_data_of(f)
-	not opt_out_covers({d})
+	not opt_out_covers(f, {d})
 }
 
 open_ai_clauses contains c.id if {
@@ -319,7 +319,7 @@ open_ai_clauses contains c.id if {
 	ai_use(f)
 	not has_choice(f)
 	some d in ai_data_of(f)
-	not opt_out_covers({d})
+	not opt_out_covers(f, {d})
 }
 
 # An opt-out the user is offered anywhere in the document.
@@ -371,15 +371,42 @@ some_users_have(f) := "only some users can opt out" if "opt_out_available" in f.
 else := "only some users are asked for their consent" if "opt_in_consent" in f.conditions
 else := "the promise not to covers only some users"
 
-opt_out_covers(cats) if {
+# An opt-out elsewhere in the document that reaches the AI-training use f over
+# any of the data cats: one that names AI training, any purpose or no purpose,
+# over no data in particular or some of cats; or one over some of cats that
+# names a purpose f names the training as part of ("You can opt out of the
+# analysis of your content", where f is "analyze your Content using machine
+# learning"). That one must name the data: "You can opt out of analytics
+# cookies" is no choice over the analysis of content.
+opt_out_covers(f, cats) if {
 	some o in opt_out_facts
 	count(o.data) == 0
 }
 
-opt_out_covers(cats) if {
+opt_out_covers(f, cats) if {
 	some o in opt_out_facts
 	some d in o.data
 	d in cats
+}
+
+opt_out_covers(f, cats) if {
+	some o in purpose_opt_outs
+	some p in o.purposes
+	p in f.ai_training_within
+	some d in o.data
+	d in cats
+}
+
+# The user's opt-outs of purposes other than AI training ("You may opt out of
+# product improvement"): they reach only the training named as part of them.
+purpose_opt_outs contains f if {
+	some c in input.clauses
+	some f in c.facts
+	f.modality == "permission"
+	f.actor == "user"
+	"opt_out_available" in f.conditions
+	not only_some_users(f)
+	not choice_covers_ai(f)
 }
 
 # A choice, stated in the clause itself or in a clause it refers to, that
@@ -402,7 +429,8 @@ local_choice(c, f) if {
 
 # A choice reaches an AI-training use when it names AI training, or any
 # purpose over the same data, or names no purpose and is the user's ("You can
-# opt out of this") or is over the same data. "With your permission, we may
+# opt out of this") or is over the same data, or names a purpose the use names
+# the training as part of. "With your permission, we may
 # share it with an expert to answer your request" names a purpose the
 # vocabulary does not know, over no customer data, and "If you choose to send
 # us feedback, we may use it for any purpose" is over other data: neither is a
@@ -426,11 +454,18 @@ choice_reaches(g, f) if {
 	d in f.data
 }
 
+# ("You can opt out of having your Content used to improve our products", where
+# f is "to improve our products, including to train our models".)
+choice_reaches(g, f) if {
+	some p in g.purposes
+	p in f.ai_training_within
+}
+
 unchosen_ai_use(f) if {
 	ai_use(f)
 	not has_choice(f)
 	count(ai_data_of(f) - full_ai_cover) > 0
-	not opt_out_covers(ai_data_of(f))
+	not opt_out_covers(f, ai_data_of(f))
 }
 
 # A use the document says goes on after the user opts out ("Even if you opt
