@@ -1278,6 +1278,20 @@ _CONTRASTED = cache.regex(
     r"(?:(?:on|from|with|using)\s+)?(?:(?:any|all)\s+(?:of\s+)?)?(?:the\s+|such\s+)?$")
 
 
+# "Users may record meetings. We may use their recordings to train our models":
+# "their" is the users' when the nearest people named before it are users (not
+# "our partners ... their content").
+_THEIR_CONTENT = cache.regex(
+    r"\btheir\s+(?:own\s+)?(?:meeting\s+|call\s+|voice\s+|video\s+)?(?:recordings|content|messages|files|photos|videos"
+    r"|conversations|chats|posts|uploads|submissions|prompts|inputs|documents|transcripts|images|works|creations"
+    r"|essays|assignments|designs|notes|comments|reviews)\b")
+_PEOPLE = cache.regex(
+    r"\b(?:(?P<users>users|customers|members|subscribers|participants|attendees|hosts|students|creators|clients"
+    r"|end[- ]users|account\s+holders|people|individuals)|partners|advertisers|vendors|suppliers|providers|licensors"
+    r"|third[- ]parties|affiliates|companies|businesses|developers|publishers|authors|artists|employees|contractors)\b")
+_THEIR_REACH = 250  # how far back the people "their" stands for may be named
+
+
 def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[str] | None = None,
                owned: bool = False) -> list[_Mention]:
     """Data mentions; `cand` (from the keyword pre-filter) skips categories whose words are absent.
@@ -1316,6 +1330,13 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[s
         for m in vocab.owned_data.finditer(text, low, s0, s1):
             name = " ".join(m.group(0).lower().split()[1:])  # without "your"
             found.append((2, m.start(), m.end(), "customer_content", (name,)))
+    if owned:
+        for m in _THEIR_CONTENT.finditer(low, s0, s1):
+            people = None
+            for people in _PEOPLE.finditer(low, max(0, m.start() - _THEIR_REACH), m.start()):
+                pass
+            if people is not None and people.group("users"):
+                found.append((2, m.start(), m.end(), "customer_content", ()))
     # Keep the best non-overlapping mentions: defined terms, then longer ones.
     found.sort(key=lambda f: (min(f[0], 1), -(f[2] - f[1]), f[0], f[1]))
     kept: list[_Mention] = []

@@ -834,3 +834,19 @@ def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
 def test_ai_training_named_as_part_of_a_wider_purpose(vocab: Vocabulary, sentence: str, within: list[str]) -> None:
     uses = [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
     assert [f.ai_training_within for f in uses] == [within]
+
+
+@pytest.mark.parametrize(("sentence", "data"), [
+    # "their" stands for the people named last before it: users' content is customer content
+    ("Users may record meetings. We may use their recordings to train our speech models.", ["customer_content"]),
+    ("Students submit essays to the platform. Acme may use their essays to train its grading models.",
+     ["customer_content"]),
+    ("Hosts can record meetings, and we may use their recordings to train our speech recognition models.",
+     ["customer_content"]),
+    # a partner's documents are not the users'
+    ("Our partners send us reports, and we may use their documents to train our models.", []),
+    ("Users work with our partners, and we may use their documents to train our models.", []),
+])
+def test_their_content_is_the_users_when_users_were_named_last(vocab: Vocabulary, sentence: str, data: list[str]) -> None:
+    uses = [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
+    assert [f.data for f in uses] == [data]
