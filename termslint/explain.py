@@ -82,6 +82,9 @@ def describe_fact(fact: Fact) -> str:
     if purposes:
         lead = ", for purposes including " if fact.modality == GRANT else " for purposes including "
         text += (lead if fact.modality != PROHIBITION else " for ") + _join(purposes)
+        if fact.ai_training_within:
+            # why an opt-out of analytics elsewhere may reach this training
+            text += f" (AI training as part of {_join([_PURPOSE.get(p, p) for p in fact.ai_training_within])})"
     if (fact.beneficiaries and "third_party" in fact.beneficiaries and fact.actor != "third_party"
             and fact.modality != PROHIBITION):
         text += "; third parties receive data or rights"
@@ -92,7 +95,7 @@ def describe_fact(fact: Fact) -> str:
     if conds:
         text += "; " + "; ".join(conds)
     elif fact.modality in (GRANT, PERMISSION) and fact.actor != "user" and fact.purposes:
-        text += "; no opt-out found"
+        text += "; no opt-out in this sentence"  # one elsewhere may still reach it (see `check`)
     if any(e.concept.startswith("override:") for e in fact.evidence):
         text += " (overrides an earlier statement)"
     return text

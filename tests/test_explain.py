@@ -33,7 +33,7 @@ def test_describe_grant(vocab: Vocabulary) -> None:
                           "for machine learning and artificial intelligence."}, vocab)
     text = describe_fact(doc.clauses[0].facts[0])
     assert text == ("grants the company a perpetual, worldwide, sublicensable licence over customer content, "
-                    "for purposes including AI training; no opt-out found")
+                    "for purposes including AI training; no opt-out in this sentence")
 
 
 def test_describe_prohibition_and_opt_out(vocab: Vocabulary) -> None:
@@ -43,6 +43,15 @@ def test_describe_prohibition_and_opt_out(vocab: Vocabulary) -> None:
         "the company may not use the audio, video and chat part of customer content (only that part) "
         "for AI training unless the user consents")
     assert describe_fact(doc.clauses[1].facts[0]).startswith("lets the user opt out of the use of customer content")
+
+
+def test_describe_training_named_as_part_of_a_wider_purpose(vocab: Vocabulary) -> None:
+    doc = doc_of({"4.2": "Our systems may analyze your Content using techniques such as machine learning "
+                         "in order to improve our Services."}, vocab)
+    assert describe_fact(doc.clauses[0].facts[0]) == (
+        "permits the company to use customer content for purposes including AI training, analytics and "
+        "product improvement "
+        "(AI training as part of analytics); no opt-out in this sentence")
 
 
 def test_explain_clause_marks_evidence_and_terms(vocab: Vocabulary) -> None:
