@@ -1332,10 +1332,8 @@ def _find_data(text: str, low: str, s0: int, s1: int, ctx: _Context, cand: Set[s
             found.append((2, m.start(), m.end(), "customer_content", (name,)))
     if owned:
         for m in _THEIR_CONTENT.finditer(low, s0, s1):
-            people = None
-            for people in _PEOPLE.finditer(low, max(0, m.start() - _THEIR_REACH), m.start()):
-                pass
-            if people is not None and people.group("users"):
+            people = list(_PEOPLE.finditer(low, max(0, m.start() - _THEIR_REACH), m.start()))
+            if people and people[-1].group("users"):  # the last named: who "their" stands for
                 found.append((2, m.start(), m.end(), "customer_content", ()))
     # Keep the best non-overlapping mentions: defined terms, then longer ones.
     found.sort(key=lambda f: (min(f[0], 1), -(f[2] - f[1]), f[0], f[1]))
