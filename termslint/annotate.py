@@ -78,6 +78,7 @@ _TOP_KEYS = {
     "breaks": list,
     "pronouns": list,
     "purpose_references": list,
+    "ai_part_of": list,
     "macros": dict,
     "data": dict,
     "data_term_heads": list,
@@ -460,6 +461,7 @@ class Vocabulary:
         self.breaks = c.rx(raw.get("breaks"), "breaks")
         self.pronouns = c.compile(raw.get("pronouns"), "pronouns")
         self.purpose_references = c.compile(raw.get("purpose_references"), "purpose_references")
+        self.ai_part_of = c.compile(raw.get("ai_part_of"), "ai_part_of")
         self.data: dict[str, _Concept] = {}
         self.term_names: dict[str, re.Pattern[str]] = {}
         self.definition_cues: dict[str, re.Pattern[str]] = {}
@@ -2145,19 +2147,7 @@ def _plain_line(raw: str) -> tuple[str, list[int]]:
 # Driving
 
 
-# What follows a wider purpose when it names AI training as part of it: "to
-# improve our products[ and services, including to train] our models", "for
-# analytics[, which includes training]", "analyze[ your Content using techniques
-# such as machine] learning". (Not a plain list: "for marketing and to train".)
-_AS_PART_OF = cache.regex(
-    r"(?:[\s,]+[\w'-]+){0,4}?[\s,(:-]*(?:(?:which|that)\s+)?"
-    r"(?:including|includes?|such\s+as|for\s+example|for\s+instance|e\.\s?g\.|in\s+particular|particularly"
-    r"|notably|using|by\s+means\s+of|by\s+way\s+of|by)"
-    r"(?:[\s,:]+[\w-]+){0,3}?[\s,:]+"
-    r"(?:machine|artificial|ai|a\.i|models?|algorithms?|train\w*|fine-?tun\w*|neural|deep|large|llms?|generative)\b")
-
-
-def _ai_training_within(raw: _RawFact, text: str) -> list[str]:
+def _ai_training_within(raw: _RawFact, text: str, vocab: Vocabulary) -> list[str]:
     """The purposes `raw` names AI training as part of, for a choice over them.
 
     "We may use your Content to improve our products, including to train our
@@ -2167,7 +2157,7 @@ def _ai_training_within(raw: _RawFact, text: str) -> list[str]:
     marketing leaves "for marketing and to train our models" untouched.)
     """
     ai = [m for m in raw.evidence if m.kind == "purpose" and m.name == "ai_training"]
-    if not ai:
+    if not ai or vocab.ai_part_of is None:
         return []
     others = [m for m in raw.evidence if m.kind == "purpose" and m.name not in ("ai_training", "any_purpose")]
     within: set[str] = set()
@@ -2176,13 +2166,13 @@ def _ai_training_within(raw: _RawFact, text: str) -> list[str]:
             # x may be the very phrase m is in ("for analytics, which includes training").
             if x.end <= m.end or x.start > m.end + 60:
                 continue
-            link = _AS_PART_OF.match(text[m.end:x.end].lower())
-            if link is not None and not any(m.end <= o.start < m.end + link.end() for o in others):
+            link = vocab.ai_part_of.match(text, m.end, x.end)  # (vocab/text.yaml)
+            if link is not None and not any(m.end <= o.start < link.end() for o in others):
                 within.add(m.name)
     return sorted(within)
 
 
-def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fact:
+def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None, vocab: Vocabulary) -> Fact:
     if "only_some_users" in raw.conditions:
         if raw.modality == PROHIBITION and raw.actor != USER:
             # A promise to only some users ("If you are on a Team plan, we will
@@ -2232,7 +2222,7 @@ def _to_fact(raw: _RawFact, text: str, loc: _Locator, own: Clause | None) -> Fac
         partial=raw.partial,
         data_terms=list(raw.data_terms),
         beneficiaries=sorted(raw.beneficiaries),
-        ai_training_within=_ai_training_within(raw, text),
+        ai_training_within=_ai_training_within(raw, text, vocab),
     )
 
 
@@ -2428,7 +2418,7 @@ def annotate_document(doc: Document, vocab: Vocabulary) -> None:
         raw = _analyse(text, ctx, skip_before=own_start if prefix else 0,
                        rows=[r.moved(own_start) for r in clause.table_rows],
                        blocks={k + own_start: v for k, v in blocks.items()})
-        converted = [(r, _to_fact(r, text, loc, clause)) for r in raw]
+        converted = [(r, _to_fact(r, text, loc, clause, vocab)) for r in raw]
         clause.facts = _dedupe([f for _, f in converted])
         kept = {id(f) for f in clause.facts}
         pointers += [(clause, f, r.names_use, r.points_back and not prefix) for r, f in converted
@@ -2580,7 +2570,7 @@ def annotate_sentence(text: str, vocab: Vocabulary, definitions: Mapping[str, De
                     span=Span(1, max(1, len(lines))), line_starts=line_starts)
     loc = _Locator([_Piece(0, len(text), clause, 0)], lines)
     # (an opt-out that points elsewhere has nowhere to point here)
-    return _dedupe([_to_fact(r, text, loc, clause) for r in _analyse(text, ctx) if not r.pointer])
+    return _dedupe([_to_fact(r, text, loc, clause, vocab) for r in _analyse(text, ctx) if not r.pointer])
 
 
 def summarise_facts(facts: Iterable[Fact]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from termslint.annotate import (
     summarise_facts,
 )
 from termslint.errors import ConfigError
-from termslint.model import Clause, Definition, Document, Span
+from termslint.model import Clause, Definition, Document, Fact, Span
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import annotate_quality as labels  # noqa: E402  (the bench's own label reader)
@@ -816,6 +816,11 @@ def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
     _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["9.1"], purposes, data)
 
 
+def ai_uses(sentence: str, vocab: Vocabulary) -> list[Fact]:
+    """The facts of `sentence` that name AI training."""
+    return [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
+
+
 @pytest.mark.parametrize(("sentence", "within"), [
     # AI training named as part of a wider purpose: a choice over that purpose reaches it
     ("We may use your Content to improve our products and services, including to train our models.",
@@ -832,8 +837,7 @@ def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
     ("We use your Content to personalize your experience and to train our AI models.", []),
 ])
 def test_ai_training_named_as_part_of_a_wider_purpose(vocab: Vocabulary, sentence: str, within: list[str]) -> None:
-    uses = [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
-    assert [f.ai_training_within for f in uses] == [within]
+    assert [f.ai_training_within for f in ai_uses(sentence, vocab)] == [within]
 
 
 @pytest.mark.parametrize(("sentence", "data"), [
@@ -848,5 +852,4 @@ def test_ai_training_named_as_part_of_a_wider_purpose(vocab: Vocabulary, sentenc
     ("Users work with our partners, and we may use their documents to train our models.", []),
 ])
 def test_their_content_is_the_users_when_users_were_named_last(vocab: Vocabulary, sentence: str, data: list[str]) -> None:
-    uses = [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
-    assert [f.data for f in uses] == [data]
+    assert [f.data for f in ai_uses(sentence, vocab)] == [data]
