@@ -51,9 +51,10 @@ warn contains f if {
 	facts := [g | some g in c.facts; broad(g)]
 	count(facts) > 0
 	words := [replace(w, "_", "-") | some w in scope_words; has_word(facts, w)]
+	scope := lib.join_words(words)
 	f := {
 		"code": "TL201",
-		"msg": sprintf("%s grants a %s licence over customer content", [lib.capitalise(lib.clause_name(c)), lib.join_words(words)]),
+		"msg": sprintf("%s grants %s %s licence over customer content", [lib.capitalise(lib.clause_name(c)), lib.article(scope), scope]),
 		"clause": c.id,
 		"evidence": [e | some g in facts; some e in g.evidence],
 	}

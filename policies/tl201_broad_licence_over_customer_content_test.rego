@@ -18,7 +18,10 @@ test_perpetual_sublicensable_licence_is_flagged if {
 
 test_irrevocable_transferable_licence_is_flagged if {
 	l := licence({"irrevocable": true, "transferable": true})
-	count(rule.warn) == 1 with input as fx.doc([fx.clause("10.3", [l])])
+	result := rule.warn with input as fx.doc([fx.clause("10.3", [l])])
+	count(result) == 1
+	some f in result
+	contains(f.msg, "grants an irrevocable and transferable licence") # "an", not "a"
 }
 
 test_perpetual_but_not_transferable_passes if {

@@ -67,7 +67,9 @@ def describe_fact(fact: Fact) -> str:
     if fact.modality == GRANT:
         lic = fact.license
         words = [_SCOPE.get(w, w) for w in lic.scope_words()] if lic else []
-        kind = f"a {', '.join(words)} licence" if words else "a licence"
+        scope = ", ".join(words)
+        article = "an" if scope[:1].lower() in ("a", "e", "i", "o", "u") else "a"
+        kind = f"{article} {scope} licence" if words else "a licence"
         text = f"grants {actor} {kind} over {data}"
         if lic and lic.limited_to_service:
             text += ", limited to providing the service"

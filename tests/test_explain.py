@@ -36,6 +36,12 @@ def test_describe_grant(vocab: Vocabulary) -> None:
                     "for purposes including AI training; no opt-out in this sentence")
 
 
+def test_describe_grant_of_an_irrevocable_licence(vocab: Vocabulary) -> None:
+    doc = doc_of({"10.4": "You grant us an irrevocable, sublicensable licence to use Customer Content."}, vocab)
+    assert describe_fact(doc.clauses[0].facts[0]).startswith(
+        "grants the company an irrevocable, sublicensable licence over customer content")
+
+
 def test_describe_prohibition_and_opt_out(vocab: Vocabulary) -> None:
     doc = doc_of({"1": "We will not use audio, video or chat Customer Content to train AI without your consent.",
                   "2": "You can turn off use of your content for model training in Settings."}, vocab)
