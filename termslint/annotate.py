@@ -1459,6 +1459,9 @@ _USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish
 _CHOOSER_RELATIVE = cache.regex(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
 # "..., anonymised data, which we may use for any purpose": the statement is
 # about the noun before the comma.
+# A prohibition its subject imposes on others ("we expressly prohibit any use ...").
+_FORBIDS = cache.regex(r"(?:prohibit|forbid|preclude)s?")
+_FORBIDDEN_PARTY_GAP = cache.regex(r"\s+(?:(?:its|our|their|the|any|all)\s+)?")
 _NONRESTRICTIVE_RELATIVE = cache.regex(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1530,6 +1533,12 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
         return COMPANY, None
     if cue is not None:
         rest = text[cue.end : b]
+        if modality == PROHIBITION and _FORBIDS.fullmatch(low, cue.start, cue.end):
+            # "Acme prohibits any use of its content for AI training": others are
+            # forbidden, not Acme; "prohibits us from using": the one named after it.
+            gap = _FORBIDDEN_PARTY_GAP.match(low, cue.end, b)
+            after = [m for m in inside if gap and m.start == gap.end()]
+            return (after[0].name, after[0]) if after else (USER, None)
         if modality == PROHIBITION and vocab.state_cues is not None and vocab.state_cues.search(text, cue.start, cue.end):
             # "Customer Content is excluded from training": the subject is the data.
             by = re.match(r"\s+by\s+(?:our\s+|its\s+|their\s+|the\s+)?", rest)

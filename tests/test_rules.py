@@ -445,6 +445,22 @@ def test_an_opt_out_in_another_clause_may_name_the_purpose_training_is_part_of(
     assert codes("You can opt out of marketing emails in Settings.") == ["TL101"]
 
 
+def test_a_ban_on_others_training_on_the_site_is_no_promise_of_the_company(
+        engine: EmbeddedEngine, policies: PolicySet) -> None:
+    """An anti-scraping clause ("Acme prohibits any use ... for machine learning") forbids
+    others; the company's own training of usage data (clause 1) is still flagged."""
+    codes = codes_in(
+        "# Terms\n\n## 1. Data\n\nWe may use Usage Data to train our machine learning models.\n\n"
+        "## 2. Scraping\n\n{}\n",
+        engine, policies,
+    )
+
+    assert codes("Acme prohibits any use of its content or metadata for machine learning purposes.") == ["TL101"]
+    assert codes("We expressly prohibit any use of our content or metadata to train AI models.") == ["TL101"]
+    # the company's own promise still counts
+    assert codes("Our policies prohibit us from using Usage Data to train AI models.") == []
+
+
 def test_how_a_model_is_built_is_no_promise_over_the_data(engine: EmbeddedEngine, policies: PolicySet) -> None:
     use = ("# Principles\n\n## 1. Models\n\n1.1 Our systems analyse Customer Data and usage information to "
            "develop machine-learning models.\n\n1.2 {design}\n\n## 2. Choices\n\n"
