@@ -93,6 +93,8 @@ _TOP_KEYS = {
     "modality": dict,
     "passive": list,
     "state_cues": list,
+    "bans_on_others": list,
+    "acts_of_others": list,
     "override": list,
     "actors": dict,
     "consent_frames": list,
@@ -524,6 +526,8 @@ class Vocabulary:
                 raise ConfigError(f"vocabulary modality.{m}: unknown modality", f"use one of {', '.join(_MODALITY_PRIORITY)}")
         self.passive = c.compile(raw.get("passive"), "passive")
         self.state_cues = c.compile(raw.get("state_cues"), "state_cues")
+        self.bans_on_others = c.compile(raw.get("bans_on_others"), "bans_on_others")
+        self.acts_of_others = c.compile(raw.get("acts_of_others"), "acts_of_others")
         self.override = c.rx(raw.get("override"), "override")
         act = _mapping(raw.get("actors"), "actors")
         self.actors: dict[str, _Rx] = {}
@@ -1457,11 +1461,11 @@ _USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish
 # "... the data of users who have not opted out": the "not" describes the
 # users; the statement is the use, and the choice is its condition.
 _CHOOSER_RELATIVE = cache.regex(r"\bwho\s+(?:have|has|had|do|does|did)\s+not\s+(?:yet\s+)?(?:opt(?:ed)?|turn(?:ed)?|switch(?:ed)?|chos(?:en|e)|choose|elect(?:ed)?|disabled?|object(?:ed)?|withdrawn?|unsubscribed?)\b")
-# "..., anonymised data, which we may use for any purpose": the statement is
-# about the noun before the comma.
 # A prohibition its subject imposes on others ("we expressly prohibit any use ...").
 _FORBIDS = cache.regex(r"(?:prohibit|forbid|preclude)s?")
 _FORBIDDEN_PARTY_GAP = cache.regex(r"\s+(?:(?:its|our|their|the|any|all)\s+)?")
+# "..., anonymised data, which we may use for any purpose": the statement is
+# about the noun before the comma.
 _NONRESTRICTIVE_RELATIVE = cache.regex(r"[\"”’)]?\s*,\s*(?:which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 
 
@@ -1533,6 +1537,8 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
         return COMPANY, None
     if cue is not None:
         rest = text[cue.end : b]
+        if modality == PROHIBITION and _bans_others(text, seg, cue, inside, vocab):
+            return USER, None
         if modality == PROHIBITION and _FORBIDS.fullmatch(low, cue.start, cue.end):
             # "Acme prohibits any use of its content for AI training": others are
             # forbidden, not Acme; "prohibits us from using": the one named after it.
@@ -1570,6 +1576,26 @@ def _pick_actor(text: str, low: str, seg: tuple[int, int], cue: _Mention | None,
     if inside:
         return inside[0].name, inside[0]
     return COMPANY, None
+
+
+# The name that gives a consent: "without Acme's consent", "... by Acme".
+_NAMED_GIVER = cache.regex(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}(?:['’]s\s|\s*$)")
+
+
+def _bans_others(text: str, seg: tuple[int, int], cue: _Mention, actors: list[_Mention], vocab: Vocabulary) -> bool:
+    """Whether a prohibition binds others, not the company (vocab/modality.yaml `bans_on_others`, `acts_of_others`)."""
+    if vocab.acts_of_others is not None and vocab.acts_of_others.search(text, *seg):
+        if not any(a.name == COMPANY and a.end <= cue.start for a in actors):
+            return True
+    if vocab.bans_on_others is None:
+        return False
+    for m in vocab.bans_on_others.finditer(text, *seg):
+        if m.group()[:1] not in "wWuU" or not _NAMED_GIVER.search(m.group()):
+            return True  # not a consent, or one "we" give ("without our written permission")
+        # "without Acme's prior consent", "unless authorised by Acme": Acme must be the company
+        if any(a.name == COMPANY and m.start() <= a.start < m.end() for a in actors):
+            return True
+    return False
 
 
 def _partial(text: str, low: str, sentence: tuple[int, int], data: list[_Mention],

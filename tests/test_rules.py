@@ -455,10 +455,24 @@ def test_a_ban_on_others_training_on_the_site_is_no_promise_of_the_company(
         engine, policies,
     )
 
-    assert codes("Acme prohibits any use of its content or metadata for machine learning purposes.") == ["TL101"]
-    assert codes("We expressly prohibit any use of our content or metadata to train AI models.") == ["TL101"]
-    # the company's own promise still counts
+    for ban in ["Acme prohibits any use of its content or metadata for machine learning purposes.",
+                "We expressly prohibit any use of our content or metadata to train AI models.",
+                "We reserve the right to prohibit the use of our content or metadata for AI training.",
+                "No one may use the Content or any metadata to develop or train artificial intelligence systems.",
+                "Neither you nor any third party may use the Content or metadata to train machine learning models.",
+                "Crawling, scraping or otherwise using the Content or metadata to train AI models is forbidden.",
+                "Text and data mining of the Content or metadata, including for training AI models, is expressly "
+                "reserved.",
+                "The Site's content and metadata may not be used to train AI models without our written permission.",
+                "Metadata may not be used to train AI models unless expressly authorised by us.",
+                "We do not allow the use of our content or metadata to train artificial intelligence."]:
+        assert codes(ban) == ["TL101"], ban
+    # the company's own promise still counts, whoever must consent
     assert codes("Our policies prohibit us from using Usage Data to train AI models.") == []
+    assert codes("We will never scrape or use Usage Data to train AI models.") == []
+    assert codes("Acme will not use Usage Data to train AI models without the prior written consent of "
+                 "Customer.") == []
+    assert codes("Acme will not use Usage Data to train AI models without Customer's written consent.") == []
 
 
 def test_how_a_model_is_built_is_no_promise_over_the_data(engine: EmbeddedEngine, policies: PolicySet) -> None:
