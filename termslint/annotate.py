@@ -2007,6 +2007,8 @@ def _link_opt_outs(facts: list[_RawFact]) -> None:
     for i, f in enumerate(facts):
         if f.actor != USER or "opt_out_available" not in f.conditions:
             continue
+        if "only_some_users" in f.conditions:
+            continue  # "Enterprise admins can turn training off": not a choice for everyone (the rules weigh it)
         for g in facts[:i]:
             if g.actor == USER or g.modality not in (GRANT, PERMISSION):
                 continue

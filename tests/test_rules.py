@@ -445,6 +445,17 @@ def test_an_opt_out_in_another_clause_may_name_the_purpose_training_is_part_of(
     assert codes("You can opt out of marketing emails in Settings.") == ["TL101"]
 
 
+def test_an_opt_out_only_some_plans_have_in_the_same_clause_is_no_choice_for_everyone(
+        engine: EmbeddedEngine, policies: PolicySet) -> None:
+    doc = ("# Terms\n\n## 9. AI\n\n9.2 We may use Customer Content to train the AI models behind our "
+           "features. {} can turn content training off in the admin settings.\n")
+
+    findings = findings_of(doc.format("Admins on Organization and Enterprise plans"), engine, policies)
+    assert [f.code for f in findings] == ["TL101"]
+    assert "only some users can opt out" in findings[0].message
+    assert findings_of(doc.format("Admins"), engine, policies) == []
+
+
 def test_a_ban_on_others_training_on_the_site_is_no_promise_of_the_company(
         engine: EmbeddedEngine, policies: PolicySet) -> None:
     """An anti-scraping clause ("Acme prohibits any use ... for machine learning") forbids
