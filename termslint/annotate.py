@@ -1441,7 +1441,9 @@ _POINTS_BACK = cache.regex(
     r"\s*(?:(?:of|to|from)\s+)?(?:(?:this|that|these|those|such)(?:\s+(?:use|uses|processing|practice|practices|training"
     r"|sharing|collection|analysis|feature|setting))?|it)(?=\s*[.,;:)]|\s*$|\s+(?:at|in|on|by|through|via|from|using|any|anytime"
     r"|whenever|if|when|and|or|for|under|with)\b)", re.IGNORECASE)
-_POINTS_BACK_IN = cache.regex(r"\b(?:turn|switch)\w*\s+(?:it|this|that|them)\s+off\b", re.IGNORECASE)
+# ... or, inside the opt-out's own words, "turn it off", "prevent this by ...".
+_POINTS_BACK_IN = cache.regex(r"\b(?:turn|switch)\w*\s+(?:it|this|that|them)\s+off\b"
+                              r"|\b(?:prevent|avoid|stop|limit|restrict)\s+(?:this|that|it)\b", re.IGNORECASE)
 # "the data that we process": a subject inside a relative clause.
 _RELATIVE_BEFORE = cache.regex(r"\b(?:that|which|whom?)\s+$")
 # An opt-out worded as a condition ("if training is enabled, we use ..."):

@@ -777,6 +777,11 @@ NOTHING = "Content is stored in the region you choose."
     (NOTHING, TRAINING, "You may object to such processing by emailing privacy@acme.example.",
      ["ai_training"], ["customer_content"]),
     (NOTHING, NEWSLETTERS, "You can opt out of this at any time.", ["marketing"], ["personal_data"]),
+    (NOTHING, TRAINING, 'You can prevent this by turning on the "Private mode" option in Settings.',
+     ["ai_training"], ["customer_content"]),
+    # (an opt-out that names its purpose keeps it: not consent, for all that it turns something on)
+    (NOTHING, TRAINING, 'You can prevent this by turning on the "Block AI training" option in Settings.',
+     ["ai_training"], []),
     # a thing of its own, not "this use"
     (NOTHING, TRAINING, "You may opt out of this arbitration agreement within 30 days.", None, None),
     # only the clause just before: a use two clauses up is not what "this" means
