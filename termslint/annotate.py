@@ -1458,7 +1458,7 @@ _SUBORDINATE_THING = cache.regex(r"\b(?:where|wherever|when|whenever|if|in\s+whi
 # "If you would prefer that your chats are not used ..., turn off ...", "If you
 # prefer that we don't, go to Settings": the "not" is the user's wish, and the
 # statement is the instruction after it.
-_USER_PREFERENCE = cache.regex(r"\bif\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?"
+_USER_PREFERENCE = cache.regex(r"\b(?:if|should)\s+you\s+(?:would\s+)?(?:prefer|rather|wish|want|like)\b[^.;:,]{0,80}?"
                                 r"\b(?:not\s+(?:be\s+)?\w+|(?:don|didn)['’]t\b)")
 # "... the data of users who have not opted out": the "not" describes the
 # users; the statement is the use, and the choice is its condition.
