@@ -1175,6 +1175,12 @@ _OPTED_OUT_OF_TRAINING = cache.regex(
     r"(?P<what>training\b|[\"“'‘][^\"”'’]{0,40}?\btraining\b)")
 
 
+def _offers_choice(text: str, low: str, s0: int, s1: int, vocab: Vocabulary) -> bool:
+    """Whether a sentence asks for consent or offers an opt-out."""
+    return any(name in vocab.conditions and vocab.conditions[name].find(text, low, s0, s1)
+               for name in ("opt_in_consent", "opt_out_available"))
+
+
 def _speaks_of_ai(text: str, low: str, ctx: _Context) -> bool:
     """Whether `text` (a clause) names AI training somewhere (cached: asked only of bare "training")."""
     known = ctx.ai_texts.get(text)
@@ -1669,9 +1675,12 @@ def _analyse_sentence(text: str, low: str, s0: int, s1: int, ctx: _Context, prev
     # Purposes that no concept's pattern names: a defined term's, and bare "training".
     implied = _term_purposes(text, s0, s1, ctx)
     if not found.get("purpose:ai_training") and (bare := _BARE_TRAINING.search(low, s0, s1)) is not None \
-            and _speaks_of_ai(text, low, ctx):
+            and (_speaks_of_ai(text, low, ctx) or (_offers_choice(text, low, s0, s1, vocab)
+                                                    and _document_speaks_of_ai(text, low, ctx))):
         # "Enterprise customers' data is never used for training." in a clause about
-        # training models: the models' training, not staff's.
+        # training models: the models' training, not staff's. So is a choice over it
+        # anywhere in a document that speaks of AI training ("Your content is only used
+        # for training if you turn on ..."), as with an opt-out from bare training.
         implied.append(_Mention("purpose", "ai_training", bare.start(), bare.end()))
     elif not found.get("purpose:ai_training") and (out := _OPTED_OUT_OF_TRAINING.search(low, s0, s1)) is not None \
             and _document_speaks_of_ai(text, low, ctx):

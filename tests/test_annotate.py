@@ -822,6 +822,21 @@ def test_an_opt_out_of_bare_training_is_of_the_ai_training_the_document_names(
     _assert_user_opt_out({c.id: c.facts for c in doc.clauses}["9.1"], purposes, data)
 
 
+@pytest.mark.parametrize(("use", "choice", "ai"), [
+    # a consent over bare "training", in a document that speaks of AI training elsewhere
+    (TRAINING, 'Your content will only be used for training if you enable the "Help improve Acme" toggle.', True),
+    (TRAINING, "Your recordings are used for training purposes only with your consent.", True),
+    # a document that never speaks of AI: staff training, say
+    (NEWSLETTERS, "Your recordings are used for training purposes only with your consent.", False),
+    # no choice: whose training, only the clause itself would say
+    (TRAINING, "Your recordings are used for training purposes.", False),
+])
+def test_a_consent_over_bare_training_is_over_the_ai_training_the_document_names(
+        vocab: Vocabulary, use: str, choice: str, ai: bool) -> None:
+    doc = _parsed(CHOICES_SECTION.format(use=use, choice=choice), vocab)
+    assert any("ai_training" in f.purposes for f in {c.id: c.facts for c in doc.clauses}["9.1"]) == ai
+
+
 def ai_uses(sentence: str, vocab: Vocabulary) -> list[Fact]:
     """The facts of `sentence` that name AI training."""
     return [f for f in annotate_sentence(sentence, vocab) if "ai_training" in f.purposes]
