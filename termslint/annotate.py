@@ -95,6 +95,7 @@ _TOP_KEYS = {
     "state_cues": list,
     "bans_on_others": list,
     "acts_of_others": list,
+    "company_consents": list,
     "override": list,
     "actors": dict,
     "consent_frames": list,
@@ -528,6 +529,7 @@ class Vocabulary:
         self.state_cues = c.compile(raw.get("state_cues"), "state_cues")
         self.bans_on_others = c.compile(raw.get("bans_on_others"), "bans_on_others")
         self.acts_of_others = c.compile(raw.get("acts_of_others"), "acts_of_others")
+        self.company_consents = c.compile(raw.get("company_consents"), "company_consents")
         self.override = c.rx(raw.get("override"), "override")
         act = _mapping(raw.get("actors"), "actors")
         self.actors: dict[str, _Rx] = {}
@@ -1591,18 +1593,19 @@ _NAMED_GIVER = cache.regex(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2}(?:['’]s\
 
 
 def _bans_others(text: str, seg: tuple[int, int], cue: _Mention, actors: list[_Mention], vocab: Vocabulary) -> bool:
-    """Whether a prohibition binds others, not the company (vocab/modality.yaml `bans_on_others`, `acts_of_others`)."""
+    """Whether a prohibition binds others, not the company (vocab/modality.yaml:
+    `bans_on_others`, `acts_of_others`, `company_consents`)."""
+    if vocab.bans_on_others is not None and vocab.bans_on_others.search(text, *seg):
+        return True
     if vocab.acts_of_others is not None and vocab.acts_of_others.search(text, *seg):
         if not any(a.name == COMPANY and a.end <= cue.start for a in actors):
-            return True
-    if vocab.bans_on_others is None:
-        return False
-    for m in vocab.bans_on_others.finditer(text, *seg):
-        if m.group()[:1] not in "wWuU" or not _NAMED_GIVER.search(m.group()):
-            return True  # not a consent, or one "we" give ("without our written permission")
-        # "without Acme's prior consent", "unless authorised by Acme": Acme must be the company
-        if any(a.name == COMPANY and m.start() <= a.start < m.end() for a in actors):
-            return True
+            return True  # "Scraping the Site is forbidden", not "We will never scrape ..."
+    if vocab.company_consents is not None:
+        for m in vocab.company_consents.finditer(text, *seg):
+            # "without our written permission"; "without Acme's consent" when Acme is the company
+            if not _NAMED_GIVER.search(m.group()) or any(
+                    a.name == COMPANY and m.start() <= a.start < m.end() for a in actors):
+                return True
     return False
 
 
