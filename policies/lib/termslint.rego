@@ -185,9 +185,9 @@ clause_name(c) := concat(" ", ["clause", c.id]) if {
 capitalise(s) := concat("", [upper(substring(s, 0, 1)), substring(s, 1, -1)])
 
 # "a perpetual licence", "an irrevocable licence": the article for the words that follow it.
-article(words) := "an" if lower(substring(words, 0, 1)) in {"a", "e", "i", "o", "u"}
-
-article(words) := "a" if not lower(substring(words, 0, 1)) in {"a", "e", "i", "o", "u"}
+article(words) := "an" if {
+	lower(substring(words, 0, 1)) in {"a", "e", "i", "o", "u"}
+} else := "a"
 
 value_text(v) := v if is_string(v)
 
